@@ -1,0 +1,88 @@
+"""Engines, sessions and schema migrations for SQLite and PostgreSQL.
+
+`open_database(url)` is the one door to the database: it creates the engine with the settings
+each backend needs and brings the schema to the latest Alembic revision, so every entry point
+(CLI, dashboard, tests) sees the same schema without a separate migration step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or migrated; the message says what to check."""
+
+
+def create_db_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite files get WAL (readers don't block the collector) and FKs on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to the newest revision (a no-op when already there)."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_database(url: str, **kwargs: Any) -> Engine:
+    """Create an engine for `url` and migrate it; errors name the URL without its password."""
+    safe_url = make_url(url).render_as_string(hide_password=True)
+    try:
+        engine = create_db_engine(url, **kwargs)
+        migrate(engine)
+    except Exception as exc:  # re-raised with a message a user can act on
+        raise DatabaseError(
+            f"cannot open database {safe_url}: {type(exc).__name__}: "
+            f"{_first_line(exc)}. Check the `database` setting or DATABASE_URL."
+        ) from None
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when no repository has been collected yet (the dashboard then builds the demo)."""
+    from sqlalchemy import func, select
+
+    from ospo_metrics.models import Repository
+
+    if not inspect(engine).has_table("repositories"):
+        return True
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(Repository)) == 0
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else ""

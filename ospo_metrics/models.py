@@ -1,0 +1,299 @@
+"""SQLAlchemy 2.0 typed models: the one schema every collector writes and every query reads.
+
+Natural keys (repository full name, commit sha, issue number, identity value) carry unique
+constraints so collectors can upsert and a re-run never duplicates a row. All timestamps are
+stored in UTC; the author's original timezone offset is kept separately where it matters.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict] = {datetime: DateTime(timezone=True)}
+
+
+class Organization(Base):
+    """A platform organization (GitHub org) the OSPO owns or tracks."""
+
+    __tablename__ = "organizations"
+    __table_args__ = (UniqueConstraint("platform", "login"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    login: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(255))
+    relationship: Mapped[str] = mapped_column(String(16), default="owned")
+    platform_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Repository(Base):
+    """A repository, owned by the organization or an upstream project it contributes to."""
+
+    __tablename__ = "repositories"
+    __table_args__ = (UniqueConstraint("platform", "full_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    full_name: Mapped[str] = mapped_column(String(255))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    relationship: Mapped[str] = mapped_column(String(16), default="owned")
+    source: Mapped[str | None] = mapped_column(Text)  # local path or clone URL, never credentials
+    platform_id: Mapped[int | None] = mapped_column(BigInteger)
+    is_fork: Mapped[bool | None] = mapped_column(Boolean)
+    is_archived: Mapped[bool | None] = mapped_column(Boolean)
+    visibility: Mapped[str | None] = mapped_column(String(16))
+    license_spdx: Mapped[str | None] = mapped_column(String(64))
+    stars: Mapped[int | None] = mapped_column(Integer)
+    forks: Mapped[int | None] = mapped_column(Integer)
+    watchers: Mapped[int | None] = mapped_column(Integer)
+    open_issues: Mapped[int | None] = mapped_column(Integer)
+    default_branch: Mapped[str | None] = mapped_column(String(255))
+    topics: Mapped[list[str] | None] = mapped_column(JSON)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime | None]
+    pushed_at: Mapped[datetime | None]
+    # Why a repository could not be collected (renamed, deleted, blocked); None when healthy.
+    unavailable_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Person(Base):
+    """One human (or bot) behind any number of identities."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    login: Mapped[str | None] = mapped_column(String(255), index=True)
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Identity(Base):
+    """An email address, a platform login or a name seen in a source, resolved to a person."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # email | github
+    value: Mapped[str] = mapped_column(String(320))  # normalized: lower-case email or login
+    name: Mapped[str | None] = mapped_column(String(255))
+
+
+class Affiliation(Base):
+    """A dated membership of a person in an organization, derived from configuration rules."""
+
+    __tablename__ = "affiliations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    organization: Mapped[str] = mapped_column(String(255))
+    is_employer: Mapped[bool] = mapped_column(Boolean, default=False)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(32))  # config | org_membership
+
+
+class Commit(Base):
+    __tablename__ = "commits"
+    __table_args__ = (
+        UniqueConstraint("repository_id", "sha"),
+        Index("ix_commits_authored_at", "authored_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), index=True
+    )
+    sha: Mapped[str] = mapped_column(String(64))
+    parents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    author_email: Mapped[str] = mapped_column(String(320))
+    authored_at: Mapped[datetime]
+    author_tz_offset: Mapped[int] = mapped_column(Integer, default=0)  # minutes east of UTC
+    committer_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    committed_at: Mapped[datetime]
+    additions: Mapped[int] = mapped_column(Integer, default=0)
+    deletions: Mapped[int] = mapped_column(Integer, default=0)
+    files_changed: Mapped[int] = mapped_column(Integer, default=0)
+    binary_files: Mapped[int] = mapped_column(Integer, default=0)
+    is_merge: Mapped[bool] = mapped_column(Boolean, default=False)
+    signed_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    co_authors: Mapped[list[str]] = mapped_column(JSON, default=list)  # emails
+    subject: Mapped[str] = mapped_column(Text, default="")
+
+
+class Issue(Base):
+    """An issue or a pull request (GitHub numbers both from one sequence per repository)."""
+
+    __tablename__ = "issues"
+    __table_args__ = (
+        UniqueConstraint("repository_id", "number"),
+        Index("ix_issues_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    platform_id: Mapped[int | None] = mapped_column(BigInteger)
+    is_pull_request: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16))  # open | closed | merged
+    is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    merged_at: Mapped[datetime | None]
+    first_response_at: Mapped[datetime | None]
+    html_url: Mapped[str | None] = mapped_column(Text)
+
+
+class Comment(Base):
+    """An issue comment, a pull request review or a review comment."""
+
+    __tablename__ = "comments"
+    __table_args__ = (UniqueConstraint("platform", "kind", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # comment | review | review_comment
+    source_id: Mapped[int] = mapped_column(BigInteger)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    created_at: Mapped[datetime]
+    review_state: Mapped[str | None] = mapped_column(String(32))
+
+
+class Release(Base):
+    __tablename__ = "releases"
+    __table_args__ = (UniqueConstraint("repository_id", "tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), index=True
+    )
+    tag: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    is_prerelease: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ComplianceCheck(Base):
+    __tablename__ = "compliance_checks"
+    __table_args__ = (UniqueConstraint("repository_id", "check"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), index=True
+    )
+    check: Mapped[str] = mapped_column(String(64))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime]
+
+
+class ScorecardCheck(Base):
+    __tablename__ = "scorecard_checks"
+    __table_args__ = (UniqueConstraint("repository_id", "check", "run_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), index=True
+    )
+    check: Mapped[str] = mapped_column(String(64))  # check name, or "aggregate"
+    run_date: Mapped[date] = mapped_column(Date)
+    score: Mapped[float] = mapped_column(Float)  # -1 (not applicable) .. 10
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Dependency(Base):
+    __tablename__ = "dependencies"
+    __table_args__ = (UniqueConstraint("repository_id", "purl"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), index=True
+    )
+    purl: Mapped[str] = mapped_column(String(1024))
+    version: Mapped[str | None] = mapped_column(String(255))
+    license_expression: Mapped[str | None] = mapped_column(Text)
+    policy_verdict: Mapped[str | None] = mapped_column(String(32))  # allowed | review | denied
+
+
+class CollectionRun(Base):
+    """One run of one collector over one target: what it saw and wrote, its cursor, its error."""
+
+    __tablename__ = "collection_runs"
+    __table_args__ = (Index("ix_collection_runs_target", "collector", "target", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collector: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(512))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))  # running | ok | unchanged | failed | partial
+    items_seen: Mapped[int] = mapped_column(Integer, default=0)
+    items_written: Mapped[int] = mapped_column(Integer, default=0)
+    # Where the next run starts (ref tips, updatedAt cursors, ETags); a collector-defined mapping.
+    cursor: Mapped[dict | None] = mapped_column(JSON)
+    requests_made: Mapped[int] = mapped_column(Integer, default=0)
+    rate_limit_used: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class KPISnapshot(Base):
+    """A KPI value frozen at a point in time, so 'since last week' compares like with like."""
+
+    __tablename__ = "kpi_snapshots"
+    __table_args__ = (UniqueConstraint("kpi", "scope", "period", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(255))
+    period: Mapped[str] = mapped_column(String(16))
+    period_start: Mapped[date] = mapped_column(Date)
+    value: Mapped[float | None] = mapped_column(Float)
+    computed_at: Mapped[datetime]
+
+
+class Objective(Base):
+    """A strategic objective from the configuration; the status is computed, not stored."""
+
+    __tablename__ = "objectives"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    kpi: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(255))
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    baseline_date: Mapped[date | None] = mapped_column(Date)
+    target: Mapped[float] = mapped_column(Float)
+    start: Mapped[date | None] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    goal: Mapped[str | None] = mapped_column(String(32))

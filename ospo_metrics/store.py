@@ -1,0 +1,221 @@
+"""The one place that writes collected items: upserts on natural keys, people, runs, cursors.
+
+Every write is keyed on a natural key (repository full name, commit sha, identity value), so a
+collector can be re-run or resumed after an interruption without creating duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ospo_metrics.identity import BotRules, identity_key, normalize_name
+from ospo_metrics.models import (
+    Base,
+    CollectionRun,
+    Comment,
+    Commit,
+    Identity,
+    Issue,
+    Person,
+    Repository,
+)
+
+RUN_FINISHED = ("ok", "unchanged")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _insert(session: Session, model: type[Base]) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model)
+    if dialect == "sqlite":
+        return sqlite.insert(model)
+    raise NotImplementedError(f"upserts are implemented for SQLite and PostgreSQL, not {dialect}")
+
+
+def insert_missing(
+    session: Session, model: type[Base], rows: Sequence[dict[str, Any]], keys: Sequence[str]
+) -> None:
+    """Insert rows whose natural key is not stored yet; existing rows are left untouched."""
+    if rows:
+        session.execute(_insert(session, model).on_conflict_do_nothing(index_elements=keys), rows)
+
+
+def upsert(
+    session: Session, model: type[Base], rows: Sequence[dict[str, Any]], keys: Sequence[str]
+) -> None:
+    """Insert rows, or update every given column of the row with the same natural key."""
+    if not rows:
+        return
+    stmt = _insert(session, model)
+    columns = [c for c in rows[0] if c not in keys]
+    stmt = (
+        stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in columns})
+        if columns
+        else stmt.on_conflict_do_nothing(index_elements=keys)
+    )
+    session.execute(stmt, rows)
+
+
+def ensure_repository(session: Session, platform: str, full_name: str, **attributes: Any) -> int:
+    """Create or update a repository by its natural key and return its id."""
+    upsert(
+        session,
+        Repository,
+        [{"platform": platform, "full_name": full_name, **attributes}],
+        ["platform", "full_name"],
+    )
+    return session.scalar(
+        select(Repository.id).where(
+            Repository.platform == platform, Repository.full_name == full_name
+        )
+    )
+
+
+class PeopleResolver:
+    """Maps identities to people, creating a person the first time an identity is seen.
+
+    Holds every known identity in memory for the length of a run: resolving 50,000 commit
+    authors must not cost 50,000 queries.
+    """
+
+    def __init__(self, session: Session, bots: BotRules) -> None:
+        self.session = session
+        self.bots = bots
+        self._known: dict[tuple[str, str], int] = {
+            (kind, value): person_id
+            for kind, value, person_id in session.execute(
+                select(Identity.kind, Identity.value, Identity.person_id)
+            )
+        }
+
+    def resolve(
+        self, name: str | None, email: str | None = None, login: str | None = None
+    ) -> int | None:
+        key = identity_key(email=email, login=login)
+        if key is None:
+            return None
+        person_id = self._known.get(key)
+        if person_id is None:
+            person_id = self._create(key, name, email, login)
+        return person_id
+
+    def _create(
+        self, key: tuple[str, str], name: str | None, email: str | None, login: str | None
+    ) -> int:
+        clean_name = normalize_name(name) if name else None
+        person = Person(
+            name=clean_name,
+            login=key[1] if key[0] == "github" else None,
+            is_bot=self.bots.is_bot(name=clean_name, email=email, login=login),
+        )
+        self.session.add(person)
+        self.session.flush()
+        insert_missing(
+            self.session,
+            Identity,
+            [{"person_id": person.id, "kind": key[0], "value": key[1], "name": clean_name}],
+            ["kind", "value"],
+        )
+        stored = self.session.scalar(
+            select(Identity.person_id).where(Identity.kind == key[0], Identity.value == key[1])
+        )
+        if stored != person.id:  # another process stored this identity first: use theirs
+            self.session.delete(person)
+        self._known[key] = stored
+        return stored
+
+    def link(self, person_id: int, keys: Iterable[tuple[str, str]], name: str | None) -> int:
+        """Make every key resolve to one person, merging people that already exist for them."""
+        for key in keys:
+            other = self._known.get(key)
+            if other is None:
+                insert_missing(
+                    self.session,
+                    Identity,
+                    [{"person_id": person_id, "kind": key[0], "value": key[1], "name": name}],
+                    ["kind", "value"],
+                )
+            elif other != person_id:
+                merge_people(self.session, keep=person_id, drop=other)
+                self._known = {k: (person_id if v == other else v) for k, v in self._known.items()}
+            self._known[key] = person_id
+        return person_id
+
+    def person_for(self, key: tuple[str, str]) -> int | None:
+        return self._known.get(key)
+
+
+def merge_people(session: Session, keep: int, drop: int) -> None:
+    """Move everything of person `drop` to person `keep` and delete `drop`."""
+    for column in (
+        Identity.person_id,
+        Commit.author_id,
+        Commit.committer_id,
+        Issue.author_id,
+        Comment.author_id,
+    ):
+        session.execute(update(column.class_).where(column == drop).values({column.key: keep}))
+    from ospo_metrics.models import Affiliation
+
+    session.execute(delete(Affiliation).where(Affiliation.person_id == drop))
+    session.execute(delete(Person).where(Person.id == drop))
+
+
+# --- collection runs -------------------------------------------------------------------------
+
+
+def start_run(engine: Engine, collector: str, target: str) -> int:
+    """Record a run as started, in its own transaction so it is visible while the run goes on.
+
+    Runs of the same collector and target still marked `running` were interrupted (one collector
+    works on a target at a time), so they are closed as such.
+    """
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(CollectionRun)
+            .where(
+                CollectionRun.collector == collector,
+                CollectionRun.target == target,
+                CollectionRun.status == "running",
+            )
+            .values(status="interrupted", finished_at=utcnow())
+        )
+        run = CollectionRun(
+            collector=collector, target=target, started_at=utcnow(), status="running"
+        )
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def finish_run(engine: Engine, run_id: int, status: str, **fields: Any) -> None:
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(CollectionRun)
+            .where(CollectionRun.id == run_id)
+            .values(status=status, finished_at=utcnow(), **fields)
+        )
+
+
+def last_cursor(session: Session, collector: str, target: str) -> dict | None:
+    """The cursor of the newest run of this collector and target that finished cleanly."""
+    return session.scalar(
+        select(CollectionRun.cursor)
+        .where(
+            CollectionRun.collector == collector,
+            CollectionRun.target == target,
+            CollectionRun.status.in_(RUN_FINISHED),
+        )
+        .order_by(CollectionRun.id.desc())
+        .limit(1)
+    )
