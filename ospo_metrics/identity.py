@@ -7,25 +7,15 @@ so they resolve to the `github` identity and merge with the person's pull reques
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ospo_metrics.config import BUILTIN_BOT_PATTERNS, glob_match
+
 NOREPLY_RE = re.compile(r"^(?:\d+\+)?(?P<login>[^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
 
-BUILTIN_BOT_PATTERNS = (
-    "*[bot]",
-    "*-bot",
-    "*_bot",
-    "dependabot*",
-    "renovate*",
-    "github-actions*",
-    "greenkeeper*",
-    "snyk-bot*",
-    "pre-commit-ci*",
-)
 
 
 def normalize_email(email: str) -> str:
@@ -57,7 +47,11 @@ def email_domain(email: str) -> str:
 
 @dataclass(frozen=True)
 class BotRules:
-    """Who counts as a bot: configured logins and emails, plus glob patterns on name/login."""
+    """Who counts as a bot: configured logins and emails, plus glob patterns on name/login.
+
+    Patterns are config globs (`*` and `?` only; brackets literal, so `*[bot]` means a name
+    ending in "[bot]", as GitHub App accounts are named).
+    """
 
     logins: frozenset[str] = frozenset()
     emails: frozenset[str] = frozenset()
@@ -92,4 +86,4 @@ class BotRules:
                 candidates.append(key[1])
         if name:
             candidates.append(normalize_name(name).lower())
-        return any(fnmatch.fnmatchcase(c, p) for c in candidates for p in self.patterns)
+        return any(glob_match(p, c) for c in candidates for p in self.patterns)

@@ -1,0 +1,24 @@
+"""ospo-metrics dashboard: `streamlit run app.py`.
+
+Wires the pages with st.navigation; on an empty database with the demo configuration it first
+collects the generated demo organization, so the dashboard never opens empty.
+"""
+
+import streamlit as st
+
+from ospo_metrics import ui
+
+st.set_page_config(page_title="ospo-metrics", page_icon="📊", layout="wide")
+
+context = ui.context()
+ui.ensure_first_data(context)
+
+navigation = st.navigation(
+    [
+        st.Page("pages/overview.py", title="Overview", icon="📈", default=True),
+        st.Page("pages/export.py", title="Explore and export", icon="⬇️"),
+    ]
+)
+if context.is_demo:
+    st.sidebar.caption("🧪 Demo organization: Acme (demo)")
+navigation.run()

@@ -1,0 +1,246 @@
+"""`ospo-metrics`: check the configuration, collect, build the demo, list and export KPIs.
+
+Every failure a user can cause (bad config, unreachable database, unknown KPI, failed source)
+ends with a one-paragraph message and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+import kpis
+from collectors.base import RunResult
+from ospo_metrics.config import ConfigError
+from ospo_metrics.context import Context, open_context
+from ospo_metrics.db import DatabaseError
+from ospo_metrics.export import to_csv
+from ospo_metrics.scope import ScopeError
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ospo-metrics", description="Open source program office metrics."
+    )
+    parser.add_argument(
+        "--config",
+        help="configuration file (default: $OSPO_CONFIG, else ./ospo.yml, else the demo)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("check-config", help="validate the configuration and report every error")
+
+    collect = commands.add_parser("collect", help="collect data from the configured sources")
+    collect.add_argument("source", nargs="?", default="all", choices=["all", "git", "github"])
+    collect.add_argument("--repo", help="only this repository (OWNER/NAME)")
+    collect.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    demo = commands.add_parser("demo", help="build and collect the demo organization")
+    demo.add_argument("--data-dir", default="data", help="where the demo repositories go")
+
+    kpi_list = commands.add_parser("kpis", help="list KPIs with their latest values")
+    kpi_list.add_argument("--period", default="week", choices=["week", "month", "quarter"])
+    kpi_list.add_argument("--scope", default="all", help="all | org:X | repo:X/Y | group:X")
+
+    export = commands.add_parser("export", help="write a KPI series or a table as CSV")
+    what = export.add_subparsers(dest="what", required=True, metavar="WHAT")
+    kpi = what.add_parser("kpi", help="one KPI's series")
+    kpi.add_argument("kpi_id")
+    kpi.add_argument("--period", default="week", choices=["week", "month", "quarter"])
+    kpi.add_argument("--scope", default="all")
+    kpi.add_argument("-o", "--output", help="file to write (default: standard output)")
+    table = what.add_parser("commits", help="the commits table")
+    table.add_argument("--scope", default="all")
+    table.add_argument("--since", type=_date, help="first day (YYYY-MM-DD)")
+    table.add_argument("--until", type=_date, help="last day (YYYY-MM-DD)")
+    table.add_argument("-o", "--output")
+
+    snapshot = commands.add_parser("snapshot", help="store KPI values for week-on-week views")
+    snapshot.add_argument("--period", default="week", choices=["week", "month", "quarter"])
+
+    commands.add_parser("runs", help="recent collection runs")
+    return parser
+
+
+def _date(text: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check-config":
+            return _check_config(args)
+        context = open_context(args.config, demo_data_dir=Path(getattr(args, "data_dir", "data")))
+        handler = {
+            "collect": _collect,
+            "demo": _collect,
+            "kpis": _kpis,
+            "export": _export,
+            "snapshot": _snapshot,
+            "runs": _runs,
+        }[args.command]
+        return handler(context, args)
+    except (ConfigError, DatabaseError, ScopeError, kpis.UnknownKPIError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(
+            "interrupted: what was collected so far is kept; run again to resume", file=sys.stderr
+        )
+        return 130
+
+
+def _check_config(args: argparse.Namespace) -> int:
+    import os
+
+    from ospo_metrics.config import load_config
+    from ospo_metrics.context import find_config_file
+
+    path = find_config_file(args.config, os.environ)
+    if path is None:
+        print("no configuration file (./ospo.yml or $OSPO_CONFIG): the demo configuration is used")
+        return 0
+    load_config(path)
+    print(f"{path}: OK")
+    return 0
+
+
+def _collect(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.collect import collect_git_sources
+
+    show_progress = not getattr(args, "no_progress", False) and sys.stderr.isatty()
+    bars = []
+
+    def progress(name: str):
+        if not show_progress:
+            return None
+        from tqdm import tqdm
+
+        bar = tqdm(desc=name, unit="commit", leave=True)
+        bars.append(bar)
+
+        def update(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        return update
+
+    source = getattr(args, "source", "all")
+    results: list[RunResult] = []
+    try:
+        if source in ("all", "git"):
+            results += collect_git_sources(
+                context, only=getattr(args, "repo", None), progress=progress
+            )
+    finally:
+        for bar in bars:
+            bar.close()
+    return _report(results)
+
+
+def _report(results: list[RunResult]) -> int:
+    failed = [r for r in results if r.status == "failed"]
+    for r in results:
+        line = (
+            f"{r.collector:7} {r.target:40} {r.status:10} "
+            f"seen {r.items_seen:>7} written {r.items_written:>7}"
+        )
+        if r.requests_made:
+            line += f" requests {r.requests_made} rate limit used {r.rate_limit_used}"
+        print(line)
+    for r in failed:
+        print(f"error: {r.collector} {r.target}: {r.error}", file=sys.stderr)
+    if not results:
+        print("nothing to collect: add repositories or organizations to the configuration")
+    return EXIT_FAILED if failed else 0
+
+
+def _frames(context: Context, scope: str):
+    from ospo_metrics.queries import load_frames, scoped_frames
+
+    return scoped_frames(load_frames(context.engine, context.rules), scope, context.groups)
+
+
+def _kpis(context: Context, args: argparse.Namespace) -> int:
+    frames = _frames(context, args.scope)
+    now = pd.Timestamp.now(tz="UTC")
+    rows = []
+    for kpi in kpis.REGISTRY.values():
+        change = kpis.latest_change(kpis.series(kpi.id, frames, args.period), now)
+        rows.append(
+            {
+                "kpi": kpi.id,
+                "period_start": change.period_start,
+                "value": change.value,
+                "change": change.delta,
+                "unit": kpi.unit,
+                "good": kpi.direction,
+            }
+        )
+    print(pd.DataFrame(rows).to_string(index=False))
+    return 0
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def _export(context: Context, args: argparse.Namespace) -> int:
+    if args.what == "kpi":
+        kpi = kpis.get(args.kpi_id)
+        frame = kpis.series(kpi.id, _frames(context, args.scope), args.period)
+        frame.insert(0, "kpi", kpi.id)
+        frame.insert(1, "scope", args.scope)
+        frame.insert(2, "period", args.period)
+        frame["unit"] = kpi.unit
+        _write(to_csv(frame), args.output)
+        return 0
+    from ospo_metrics.queries import load_commits_table
+    from ospo_metrics.scope import repositories_in_scope
+
+    table = load_commits_table(context.engine, context.rules)
+    keep = repositories_in_scope(args.scope, set(table["repo"]), context.groups)
+    table = table[table["repo"].isin(keep)]
+    if args.since is not None:
+        table = table[table["authored_at"] >= args.since]
+    if args.until is not None:
+        table = table[table["authored_at"] < args.until + pd.Timedelta(days=1)]
+    _write(to_csv(table), args.output)
+    return 0
+
+
+def _snapshot(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.snapshots import store_snapshots
+
+    count = store_snapshots(context, args.period)
+    print(f"stored {count} KPI values")
+    return 0
+
+
+def _runs(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.queries import load_runs
+
+    runs = load_runs(context.engine, limit=30)
+    print(runs.to_string(index=False) if len(runs) else "no collection runs yet")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""Everything an entry point needs, resolved once: configuration, database, rules.
+
+The CLI and the dashboard both start here, so they find the same configuration file, open the
+same database and apply the same affiliation and bot rules.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from ospo_metrics import demo
+from ospo_metrics.affiliation import AffiliationRules
+from ospo_metrics.config import Config, config_from_mapping, load_config, resolve_database_url
+from ospo_metrics.db import is_empty, open_database
+from ospo_metrics.identity import BotRules
+from ospo_metrics.people import sync_config_people
+
+DEFAULT_CONFIG_FILE = "ospo.yml"
+DEFAULT_DATA_DIR = Path("data")
+
+
+def find_config_file(explicit: str | os.PathLike | None, env: Mapping[str, str]) -> Path | None:
+    """`--config`, else OSPO_CONFIG, else ./ospo.yml if present; None means the demo."""
+    if explicit:
+        return Path(explicit)
+    if env.get("OSPO_CONFIG"):
+        return Path(env["OSPO_CONFIG"])
+    default = Path(DEFAULT_CONFIG_FILE)
+    return default if default.exists() else None
+
+
+def demo_configuration(data_dir: Path, today: date | None = None) -> Config:
+    """The demo organization's configuration, building its git repositories when missing."""
+    repos = demo.build_demo_repositories(data_dir, today or date.today())
+    return config_from_mapping(demo.demo_config(repos, today or date.today()), source="<demo>")
+
+
+@dataclass
+class Context:
+    config: Config
+    engine: Engine
+    database_url: str
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.config.demo)
+
+    @property
+    def rules(self) -> AffiliationRules:
+        affiliation = self.config.affiliation
+        if affiliation is None:
+            return AffiliationRules.build(None)
+        return AffiliationRules.build(
+            affiliation.organization,
+            affiliation.email_domains,
+            affiliation.generic_domains,
+            affiliation.domain_organizations,
+        )
+
+    @property
+    def bots(self) -> BotRules:
+        bots = self.config.bots
+        return BotRules.from_config(bots.logins, bots.emails, bots.patterns)
+
+    @property
+    def groups(self) -> dict[str, list[str]]:
+        return {name: list(patterns) for name, patterns in self.config.groups.items()}
+
+    @property
+    def data_dir(self) -> Path:
+        return self.config.resolved_data_dir()
+
+    def sync_people(self) -> None:
+        with Session(self.engine) as session, session.begin():
+            sync_config_people(session, self.config, self.bots)
+
+
+def open_context(
+    config_path: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    demo_data_dir: Path | None = None,
+) -> Context:
+    """Load the configuration (or the demo's) and open its database, migrated."""
+    env = os.environ if env is None else env
+    path = find_config_file(config_path, env)
+    if path is not None:
+        config = load_config(path)
+    else:
+        config = demo_configuration(
+            demo_data_dir or Path(env.get("OSPO_DATA_DIR", DEFAULT_DATA_DIR))
+        )
+    url = resolve_database_url(config, env=env)
+    return Context(config=config, engine=open_database(url), database_url=url)
+
+
+def needs_first_collection(context: Context) -> bool:
+    return is_empty(context.engine)

@@ -1,0 +1,237 @@
+"""The one place that reads the database into DataFrames for KPIs, pages and exports.
+
+Loads whole tables with a handful of queries and resolves affiliations in pandas: the KPI
+functions then never touch the database, and every view of a number starts from the same frame.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import aliased
+
+from kpis.schema import Frames, commits_frame, issues_frame
+from ospo_metrics.affiliation import AffiliationRules, assign_organizations
+from ospo_metrics.models import (
+    Affiliation,
+    CollectionRun,
+    Commit,
+    Identity,
+    Issue,
+    Person,
+    Repository,
+)
+
+COMMIT_TABLE_COLUMNS = (
+    "repo",
+    "sha",
+    "authored_at",
+    "author_id",
+    "author_name",
+    "author_email",
+    "organization",
+    "is_employee",
+    "is_bot",
+    "is_merge",
+    "additions",
+    "deletions",
+    "files_changed",
+    "binary_files",
+    "signed_off",
+    "relationship",
+    "subject",
+)
+
+
+def _read(engine: Engine, statement) -> pd.DataFrame:
+    with engine.connect() as connection:
+        result = connection.execute(statement)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _utc(values: pd.Series) -> pd.Series:
+    # SQLite hands back naive strings; everything is stored in UTC, so say so.
+    return pd.to_datetime(values, utc=True, format="ISO8601")
+
+
+def load_employments(engine: Engine) -> pd.DataFrame:
+    frame = _read(
+        engine,
+        select(
+            Affiliation.person_id,
+            Affiliation.organization,
+            Affiliation.valid_from,
+            Affiliation.valid_to,
+        ),
+    )
+    if frame.empty:
+        return pd.DataFrame(columns=["person_id", "organization", "valid_from", "valid_to"])
+    return frame
+
+
+def load_commits_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
+    """Every stored commit with its repository, author and the author's organization that day."""
+    frame = _read(
+        engine,
+        select(
+            Repository.full_name.label("repo"),
+            Repository.relationship,
+            Commit.sha,
+            Commit.authored_at,
+            Commit.author_id,
+            Person.name.label("author_name"),
+            Commit.author_email,
+            Person.is_bot,
+            Commit.is_merge,
+            Commit.additions,
+            Commit.deletions,
+            Commit.files_changed,
+            Commit.binary_files,
+            Commit.signed_off,
+            Commit.subject,
+        )
+        .join(Repository, Commit.repository_id == Repository.id)
+        .join(Person, Commit.author_id == Person.id)
+        .order_by(Commit.authored_at),
+    )
+    if frame.empty:
+        return pd.DataFrame({column: [] for column in COMMIT_TABLE_COLUMNS})
+    frame["authored_at"] = _utc(frame["authored_at"])
+    frame["author_name"] = frame["author_name"].fillna(frame["author_email"])
+    frame["organization"] = assign_organizations(
+        frame,
+        load_employments(engine),
+        rules,
+        person="author_id",
+        email="author_email",
+        when="authored_at",
+    )
+    frame["is_employee"] = (
+        frame["organization"] == rules.organization if rules.organization else False
+    )
+    return frame[list(COMMIT_TABLE_COLUMNS)]
+
+
+def load_issues_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
+    """Every stored issue and pull request, with the author's affiliation when it was opened."""
+    author = aliased(Person)
+    frame = _read(
+        engine,
+        select(
+            Repository.full_name.label("repo"),
+            Repository.relationship,
+            Issue.number,
+            Issue.is_pull_request,
+            Issue.title,
+            Issue.author_id,
+            author.login.label("author_login"),
+            author.is_bot.label("author_is_bot"),
+            Issue.state,
+            Issue.is_draft,
+            Issue.created_at,
+            Issue.closed_at,
+            Issue.merged_at,
+            Issue.first_response_at,
+            Issue.html_url,
+        )
+        .join(Repository, Issue.repository_id == Repository.id)
+        .outerjoin(author, Issue.author_id == author.id)
+        .order_by(Issue.created_at),
+    )
+    columns = [*frame.columns, "organization", "author_is_employee"]
+    if frame.empty:
+        return pd.DataFrame({column: [] for column in columns})
+    for column in ("created_at", "closed_at", "merged_at", "first_response_at"):
+        frame[column] = _utc(frame[column])
+    frame["author_login"] = frame["author_login"].fillna("ghost")
+    frame["author_is_bot"] = frame["author_is_bot"].fillna(False).astype(bool)
+    # Platform accounts have no email on an issue: the person's known emails stand in for it.
+    emails = _read(
+        engine, select(Identity.person_id, Identity.value).where(Identity.kind == "email")
+    )
+    employee_email = (
+        emails.assign(org=emails["value"].map(rules.organization_for_email))
+        .query("org == @rules.organization")
+        .drop_duplicates("person_id")
+        .set_index("person_id")["value"]
+        if not emails.empty and rules.organization
+        else pd.Series(dtype=object)
+    )
+    frame["author_email"] = frame["author_id"].map(employee_email)
+    frame["organization"] = assign_organizations(
+        frame,
+        load_employments(engine),
+        rules,
+        person="author_id",
+        email="author_email",
+        when="created_at",
+    )
+    frame["author_is_employee"] = (
+        frame["organization"] == rules.organization if rules.organization else False
+    )
+    return frame.drop(columns=["author_email"])
+
+
+def load_frames(engine: Engine, rules: AffiliationRules) -> Frames:
+    """The KPI input frames for everything in the database."""
+    return frames_from_tables(load_commits_table(engine, rules), load_issues_table(engine, rules))
+
+
+def frames_from_tables(commits: pd.DataFrame, issues: pd.DataFrame) -> Frames:
+    issues = issues.assign(author_id=issues["author_id"].astype("Int64")) if len(issues) else issues
+    return Frames(commits=commits_frame(commits), issues=issues_frame(issues))
+
+
+def load_repositories(engine: Engine) -> pd.DataFrame:
+    return _read(
+        engine,
+        select(
+            Repository.full_name.label("repo"),
+            Repository.platform,
+            Repository.relationship,
+            Repository.source,
+            Repository.is_archived,
+            Repository.license_spdx,
+            Repository.stars,
+            Repository.unavailable_reason,
+        ).order_by(Repository.full_name),
+    )
+
+
+def load_runs(engine: Engine, limit: int = 200) -> pd.DataFrame:
+    frame = _read(
+        engine,
+        select(
+            CollectionRun.id,
+            CollectionRun.collector,
+            CollectionRun.target,
+            CollectionRun.started_at,
+            CollectionRun.finished_at,
+            CollectionRun.status,
+            CollectionRun.items_seen,
+            CollectionRun.items_written,
+            CollectionRun.requests_made,
+            CollectionRun.rate_limit_used,
+            CollectionRun.error,
+        )
+        .order_by(CollectionRun.id.desc())
+        .limit(limit),
+    )
+    for column in ("started_at", "finished_at"):
+        if len(frame):
+            frame[column] = _utc(frame[column])
+    return frame
+
+
+def scoped_frames(frames: Frames, scope: str, groups: dict[str, list[str]]) -> Frames:
+    """The frames restricted to the repositories a scope covers (upstream ones stay in `all`)."""
+    from ospo_metrics.scope import repositories_in_scope
+
+    if scope == "all":
+        return frames
+    names = set(frames.commits["repo"]) | set(frames.issues["repo"])
+    keep = repositories_in_scope(scope, names, groups)
+    return Frames(
+        commits=frames.commits[frames.commits["repo"].isin(keep)].reset_index(drop=True),
+        issues=frames.issues[frames.issues["repo"].isin(keep)].reset_index(drop=True),
+    )

@@ -1,0 +1,196 @@
+"""Shared Streamlit widgets: cached loaders, filters kept in the URL, KPI tiles, CSV buttons.
+
+Pages call these and `kpis`; all reshaping for display lives here so pages stay a few lines.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+import kpis
+from kpis.schema import Frames
+from ospo_metrics.config import ConfigError
+from ospo_metrics.context import Context, open_context
+from ospo_metrics.db import DatabaseError, is_empty
+from ospo_metrics.export import to_csv
+from ospo_metrics.queries import load_commits_table, load_issues_table, scoped_frames
+
+PERIODS = ("week", "month", "quarter")
+PERIOD_WORDS = {"week": "last week", "month": "last month", "quarter": "last quarter"}
+
+
+@st.cache_resource(show_spinner="Opening the database…")
+def _context() -> Context:
+    return open_context()
+
+
+def context() -> Context:
+    """The app's context; a broken configuration or database stops the page with the reason."""
+    try:
+        return _context()
+    except (ConfigError, DatabaseError) as exc:
+        st.error(f"ospo-metrics cannot start:\n\n```\n{exc}\n```")
+        st.stop()
+        raise  # unreachable: st.stop() ends the script run
+
+
+def ensure_first_data(ctx: Context) -> None:
+    """On an empty database with the demo configuration, collect the demo repositories."""
+    if not ctx.is_demo or not is_empty(ctx.engine):
+        return
+    from ospo_metrics.collect import collect_git_sources
+
+    with st.spinner("First start: collecting the demo organization's git history…"):
+        collect_git_sources(ctx)
+    st.cache_data.clear()
+
+
+@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
+def _tables(database_url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ctx = _context()
+    return load_commits_table(ctx.engine, ctx.rules), load_issues_table(ctx.engine, ctx.rules)
+
+
+def commits_table() -> pd.DataFrame:
+    return _tables(context().database_url)[0]
+
+
+def frames(scope: str) -> Frames:
+    ctx = context()
+    from ospo_metrics.queries import frames_from_tables
+
+    commits, issues = _tables(ctx.database_url)
+    return scoped_frames(frames_from_tables(commits, issues), scope, ctx.groups)
+
+
+def demo_banner(ctx: Context) -> None:
+    if ctx.is_demo:
+        st.info(
+            "**Demo data.** This is the generated *Acme (demo)* organization. Write an `ospo.yml` "
+            "(see `ospo.example.yml`) and run `ospo-metrics collect` to see your own.",
+            icon="🧪",
+        )
+
+
+def _url_choice(key: str, options: list[str], default: str) -> str:
+    value = st.query_params.get(key, default)
+    return value if value in options else default
+
+
+def scope_picker(ctx: Context, key: str = "scope") -> str:
+    """Scope filter (all, a group, a repository), kept in the URL so a link shares it."""
+    options = ["all"] + [f"group:{g}" for g in ctx.groups]
+    options += [f"repo:{r}" for r in sorted(set(commits_table()["repo"]))]
+    choice = st.sidebar.selectbox(
+        "Scope", options, index=options.index(_url_choice(key, options, "all")), key=key
+    )
+    st.query_params[key] = choice
+    return choice
+
+
+def period_picker(key: str = "period") -> str:
+    choice = st.sidebar.radio(
+        "Period",
+        PERIODS,
+        index=PERIODS.index(_url_choice(key, list(PERIODS), "week")),
+        horizontal=True,
+        key=key,
+    )
+    st.query_params[key] = choice
+    return choice
+
+
+def kpi_tile(kpi_id: str, data: Frames, period: str, now: pd.Timestamp | None = None) -> None:
+    """A metric tile: the last complete period's value and its change from the one before."""
+    kpi = kpis.get(kpi_id)
+    change = kpis.latest_change(kpis.series(kpi.id, data, period), now or pd.Timestamp.now("UTC"))
+    value = "–" if change.value is None or pd.isna(change.value) else _fmt(change.value, kpi.unit)
+    delta = None if change.delta is None or pd.isna(change.delta) else _fmt(change.delta, kpi.unit)
+    if delta and not delta.startswith("-"):
+        delta = "+" + delta
+    when = (
+        f"{PERIOD_WORDS[period]} (from {change.period_start:%Y-%m-%d})"
+        if change.period_start is not None
+        else f"{PERIOD_WORDS[period]}: no data"
+    )
+    st.metric(
+        kpi.title,
+        value,
+        delta,
+        delta_color={"up": "normal", "down": "inverse", "neutral": "off"}[kpi.direction],
+        help=f"{kpi.definition}\n\nUnit: {kpi.unit}. Period: {when}."
+        + (f"\n\nCHAOSS: {kpi.chaoss}" if kpi.chaoss else ""),
+    )
+    st.caption(when)
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "%":
+        return f"{value:.1f} %"
+    if unit == "hours":
+        return f"{value:.1f} h"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def kpi_trend(kpi_id: str, data: Frames, period: str) -> pd.DataFrame:
+    """A line chart of a KPI series; returns the series so the page can offer it as CSV."""
+    kpi = kpis.get(kpi_id)
+    series = kpis.series(kpi.id, data, period)
+    if series.empty:
+        empty_state(f"No data for {kpi.title} yet.")
+        return series
+    figure = px.line(series, x="period_start", y="value", markers=True)
+    figure.update_layout(
+        xaxis_title=f"{period} starting", yaxis_title=kpi.unit, margin={"t": 10, "b": 10}
+    )
+    st.plotly_chart(figure, width="stretch")
+    return series
+
+
+def kpi_picker(label: str = "KPI", needs: str | None = None, key: str = "kpi") -> str:
+    ids = [k.id for k in kpis.REGISTRY.values() if needs is None or needs in k.needs]
+    return st.selectbox(
+        label,
+        ids,
+        index=ids.index(_url_choice(key, ids, ids[0])),
+        format_func=lambda i: kpis.get(i).title,
+        key=key,
+    )
+
+
+def csv_button(frame: pd.DataFrame, name: str, label: str = "Download CSV") -> None:
+    st.download_button(
+        label,
+        data=to_csv(frame).encode("utf-8"),
+        file_name=f"{name}-{date.today():%Y%m%d}.csv",
+        mime="text/csv",
+        disabled=frame.empty,
+    )
+
+
+def empty_state(message: str) -> None:
+    st.info(
+        f"{message} Collect data with `ospo-metrics collect` (or `ospo-metrics demo`), "
+        "then reload.",
+        icon="📭",
+    )
+
+
+def filter_commits(
+    table: pd.DataFrame, scope: str, since: date | None, until: date | None, employees_only: bool
+) -> pd.DataFrame:
+    from ospo_metrics.scope import repositories_in_scope
+
+    keep = repositories_in_scope(scope, set(table["repo"]), context().groups)
+    rows = table[table["repo"].isin(keep)]
+    if since:
+        rows = rows[rows["authored_at"] >= pd.Timestamp(since, tz="UTC")]
+    if until:
+        rows = rows[rows["authored_at"] < pd.Timestamp(until, tz="UTC") + pd.Timedelta(days=1)]
+    if employees_only:
+        rows = rows[rows["is_employee"]]
+    return rows
