@@ -1,0 +1,88 @@
+"""Calendar periods (ISO weeks starting Monday, months, quarters), always on the UTC calendar.
+
+Every KPI buckets its events with :func:`bucket`, so a timestamp lands in the same period
+for every KPI, page, CLI run and CSV export. Period starts are tz-naive ``datetime64[ns]``
+values holding the UTC calendar date of the period's first day.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, get_args
+
+import pandas as pd
+
+Period = Literal["week", "month", "quarter"]
+PERIODS: tuple[Period, ...] = get_args(Period)
+
+# pandas period aliases: weeks *ending* Sunday are weeks *starting* Monday.
+_PANDAS_FREQ: dict[str, str] = {"week": "W-SUN", "month": "M", "quarter": "Q-DEC"}
+_STEP: dict[str, pd.DateOffset] = {
+    "week": pd.DateOffset(weeks=1),
+    "month": pd.DateOffset(months=1),
+    "quarter": pd.DateOffset(months=3),
+}
+# One resolution everywhere: pandas 3 infers "us" or "s" from inputs, and mixing units
+# makes reindexing and equality checks between frames needlessly fragile.
+DATETIME_UNIT = "datetime64[ns]"
+
+
+def check_period(period: str) -> Period:
+    """Return ``period`` unchanged if it is a known period kind, else raise ``ValueError``."""
+    if period not in _PANDAS_FREQ:
+        raise ValueError(f"unknown period {period!r}; expected one of {', '.join(PERIODS)}")
+    return period  # type: ignore[return-value]
+
+
+def to_utc_naive(values: pd.Series) -> pd.Series:
+    """Convert timestamps to tz-naive UTC wall time (naive input is taken to be UTC already)."""
+    # utc=True converts aware values (any offset, even mixed offsets) and localizes naive ones.
+    return pd.to_datetime(values, utc=True).dt.tz_localize(None).astype(DATETIME_UNIT)
+
+
+def timestamp_utc_naive(value: Any) -> pd.Timestamp:
+    """Convert one timestamp-like value (str, date, datetime, Timestamp) to tz-naive UTC."""
+    ts = pd.Timestamp(value)
+    if pd.isna(ts):
+        raise ValueError(f"not a timestamp: {value!r}")
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.tz_localize(None).as_unit("ns")
+
+
+def bucket(values: pd.Series, period: Period) -> pd.Series:
+    """Map each timestamp to the start of its period (NaT stays NaT)."""
+    freq = _PANDAS_FREQ[check_period(period)]
+    naive = to_utc_naive(values)
+    return naive.dt.to_period(freq).dt.start_time.astype(DATETIME_UNIT)
+
+
+def period_floor(value: Any, period: Period) -> pd.Timestamp:
+    """Start of the period containing one timestamp-like value."""
+    freq = _PANDAS_FREQ[check_period(period)]
+    return timestamp_utc_naive(value).to_period(freq).start_time.as_unit("ns")
+
+
+def shift(period_start: pd.Timestamp, period: Period, n: int = 1) -> pd.Timestamp:
+    """Start of the period ``n`` periods after (negative: before) ``period_start``."""
+    return (pd.Timestamp(period_start) + n * _STEP[check_period(period)]).as_unit("ns")
+
+
+def period_range(start: pd.Timestamp, end: pd.Timestamp, period: Period) -> pd.DatetimeIndex:
+    """Starts of every period from the one containing ``start`` to the one containing ``end``."""
+    freq = _PANDAS_FREQ[check_period(period)]
+    periods = pd.period_range(start=start, end=end, freq=freq)
+    return pd.DatetimeIndex(periods.start_time, name="period_start").astype(DATETIME_UNIT)
+
+
+def infer_period(period_starts: pd.Series) -> Period | None:
+    """Guess the period kind from the spacing of consecutive period starts, if possible."""
+    starts = pd.Series(pd.to_datetime(period_starts)).dropna().sort_values().drop_duplicates()
+    if len(starts) < 2:
+        return None
+    days = (starts.iloc[1] - starts.iloc[0]).days
+    if days == 7:
+        return "week"
+    if 28 <= days <= 31:
+        return "month"
+    if 89 <= days <= 92:
+        return "quarter"
+    return None

@@ -1,0 +1,139 @@
+"""Input frame schemas shared by the query layer, the KPI functions and the tests.
+
+The query layer must produce exactly these columns; :func:`commits_frame` and
+:func:`issues_frame` coerce a DataFrame (or a list of row dicts) to the schema so that
+fixtures and production data take the same shape, down to dtypes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+UTC_TIMESTAMP = "datetime64[ns, UTC]"
+
+# Column name -> dtype. "str" is pandas 3's default string dtype.
+COMMITS_SCHEMA: dict[str, str] = {
+    "repo": "str",
+    "sha": "str",
+    "authored_at": UTC_TIMESTAMP,
+    "author_id": "int64",
+    "author_name": "str",
+    "is_bot": "bool",
+    "is_merge": "bool",
+    "additions": "int64",
+    "deletions": "int64",
+    "files_changed": "int64",
+    "organization": "str",
+    "is_employee": "bool",
+    "signed_off": "bool",
+    "relationship": "str",
+}
+
+ISSUES_SCHEMA: dict[str, str] = {
+    "repo": "str",
+    "number": "int64",
+    "is_pull_request": "bool",
+    "author_id": "Int64",  # nullable: deleted ("ghost") accounts have no id
+    "author_login": "str",
+    "author_is_bot": "bool",
+    "author_is_employee": "bool",
+    "state": "str",
+    "created_at": UTC_TIMESTAMP,
+    "closed_at": UTC_TIMESTAMP,
+    "merged_at": UTC_TIMESTAMP,
+    "first_response_at": UTC_TIMESTAMP,
+    "is_draft": "bool",
+    "relationship": "str",
+}
+
+COMMIT_COLUMNS: tuple[str, ...] = tuple(COMMITS_SCHEMA)
+ISSUE_COLUMNS: tuple[str, ...] = tuple(ISSUES_SCHEMA)
+
+# Relationship values.
+OWNED = "owned"
+UPSTREAM = "upstream"
+# Issue / pull request states.
+STATE_OPEN = "open"
+STATE_CLOSED = "closed"
+STATE_MERGED = "merged"
+# Organization values that name no organization (see the elephant factor definition).
+INDEPENDENT = "Independent"
+UNKNOWN = "Unknown"
+NON_ORGANIZATIONS: frozenset[str] = frozenset({INDEPENDENT, UNKNOWN})
+
+SCHEMAS: dict[str, dict[str, str]] = {"commits": COMMITS_SCHEMA, "issues": ISSUES_SCHEMA}
+
+
+def _coerce(data: pd.DataFrame | Iterable[Mapping[str, Any]], schema: dict[str, str], name: str):
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
+    missing = [column for column in schema if column not in frame.columns]
+    if frame.columns.size and missing:
+        raise ValueError(f"{name} frame is missing columns: {', '.join(missing)}")
+    if not frame.columns.size:
+        # An empty list of rows has no columns at all; give it the full schema.
+        frame = pd.DataFrame({column: [] for column in schema})
+    out = {}
+    for column, dtype in schema.items():
+        values = frame[column]
+        if dtype == UTC_TIMESTAMP:
+            # utc=True turns any offset (e.g. +02:00) into UTC; naive values are taken as UTC.
+            values = pd.to_datetime(values, utc=True)
+        out[column] = values.astype(dtype)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def commits_frame(data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Return a commits frame with exactly :data:`COMMIT_COLUMNS`, cast to the schema dtypes."""
+    return _coerce(data, COMMITS_SCHEMA, "commits")
+
+
+def issues_frame(data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Return an issues frame with exactly :data:`ISSUE_COLUMNS`, cast to the schema dtypes."""
+    return _coerce(data, ISSUES_SCHEMA, "issues")
+
+
+def empty_commits() -> pd.DataFrame:
+    """An empty commits frame with the exact schema."""
+    return commits_frame([])
+
+
+def empty_issues() -> pd.DataFrame:
+    """An empty issues frame with the exact schema."""
+    return issues_frame([])
+
+
+# eq=False: comparing DataFrames with == is element-wise and hashing them fails, so identity
+# semantics are the only sane ones for a container of frames.
+@dataclass(frozen=True, eq=False)
+class Frames:
+    """The input DataFrames every KPI reads from; a missing frame defaults to an empty one."""
+
+    commits: pd.DataFrame = field(default_factory=empty_commits)
+    issues: pd.DataFrame = field(default_factory=empty_issues)
+
+    def get(self, name: str) -> pd.DataFrame:
+        """The frame called ``name`` ("commits" or "issues")."""
+        if name not in SCHEMAS:
+            raise KeyError(f"unknown frame {name!r}; expected one of {', '.join(SCHEMAS)}")
+        return getattr(self, name)
+
+
+def empty_frames() -> Frames:
+    """Frames with every input empty but correctly typed."""
+    return Frames()
+
+
+def check_columns(frames: Frames, needs: Iterable[str]) -> None:
+    """Raise ``ValueError`` naming any schema column absent from the frames in ``needs``."""
+    problems = []
+    for name in needs:
+        frame = frames.get(name)
+        missing = [column for column in SCHEMAS[name] if column not in frame.columns]
+        if missing:
+            problems.append(f"{name}: {', '.join(missing)}")
+    if problems:
+        raise ValueError("input frames are missing columns — " + "; ".join(problems))

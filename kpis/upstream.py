@@ -1,0 +1,53 @@
+"""Upstream contribution KPIs: pull requests our employees open in projects we do not own.
+
+Only pull requests (not issues) in repositories with relationship "upstream", authored by
+someone who was an employee when the pull request was created, and not by a bot account.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpis._util import count_by, flag, nunique_by
+from kpis.periods import Period, bucket
+from kpis.schema import UPSTREAM, Frames
+
+
+def employee_upstream_prs(issues: pd.DataFrame) -> pd.DataFrame:
+    """Upstream pull requests authored by (non-bot) employees."""
+    keep = (issues["relationship"] == UPSTREAM).fillna(False).astype(bool)
+    keep &= flag(issues["is_pull_request"]) & flag(issues["author_is_employee"])
+    keep &= ~flag(issues["author_is_bot"])
+    return issues.loc[keep]
+
+
+def _person_key(prs: pd.DataFrame) -> pd.Series:
+    """One key per person: the account id, or the login when the id is missing."""
+    # A deleted account can lose its id but keep a login; dropping it would undercount.
+    by_id = "id:" + prs["author_id"].astype("string")
+    by_login = "login:" + prs["author_login"].astype("string")
+    return by_id.fillna(by_login)
+
+
+def upstream_prs_opened(frames: Frames, period: Period) -> pd.Series:
+    """Number of upstream pull requests opened by employees in each period."""
+    prs = employee_upstream_prs(frames.issues)
+    return count_by(bucket(prs["created_at"], period))
+
+
+def upstream_prs_merged(frames: Frames, period: Period) -> pd.Series:
+    """Number of employees' upstream pull requests merged in each period."""
+    prs = employee_upstream_prs(frames.issues)
+    return count_by(bucket(prs["merged_at"], period))
+
+
+def upstream_projects(frames: Frames, period: Period) -> pd.Series:
+    """Distinct upstream repositories where an employee opened a pull request in each period."""
+    prs = employee_upstream_prs(frames.issues)
+    return nunique_by(prs["repo"], bucket(prs["created_at"], period))
+
+
+def upstream_contributors(frames: Frames, period: Period) -> pd.Series:
+    """Distinct employees who opened at least one upstream pull request in each period."""
+    prs = employee_upstream_prs(frames.issues)
+    return nunique_by(_person_key(prs), bucket(prs["created_at"], period))
