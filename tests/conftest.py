@@ -11,7 +11,11 @@ from sqlalchemy import Engine, create_engine, text
 
 from ospo_metrics.db import open_database
 
-POSTGRES_URL = os.environ.get("OSPO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+pytest_plugins = ["github_fake.fixtures"]
+
+POSTGRES_URL = os.environ.get(
+    "OSPO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def _postgres_admin() -> Engine:
