@@ -172,6 +172,13 @@ def csv_button(frame: pd.DataFrame, name: str, label: str = "Download CSV") -> N
     )
 
 
+def table(frame: pd.DataFrame, limit: int | None = None) -> None:
+    """Show a frame; KPI series carry pandas attrs (period kind) that Arrow cannot serialize."""
+    shown = frame.head(limit) if limit else frame.copy()
+    shown.attrs = {}
+    st.dataframe(shown, width="stretch", hide_index=True)
+
+
 def empty_state(message: str) -> None:
     st.info(
         f"{message} Collect data with `ospo-metrics collect` (or `ospo-metrics demo`), "

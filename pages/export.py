@@ -20,7 +20,7 @@ with kpi_tab:
     series = kpis.series(kpi_id, ui.frames(scope), period)
     if series.empty:
         ui.empty_state(f"No data for {kpi.title} yet.")
-    st.dataframe(series, width="stretch", hide_index=True)
+    ui.table(series)
     ui.csv_button(series, f"{kpi_id}-{period}")
 
 with commits_tab:
@@ -32,5 +32,5 @@ with commits_tab:
     st.caption(f"{len(rows):,} commits")
     if rows.empty:
         ui.empty_state("No commits match these filters.")
-    st.dataframe(rows.head(5000), width="stretch", hide_index=True)
+    ui.table(rows, limit=5000)
     ui.csv_button(rows, "commits")

@@ -1,0 +1,114 @@
+"""The `ospo-metrics` command line: clear errors, collection, KPI listing and CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from gitrepo import GitRepo
+
+from ospo_metrics.cli import main
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config with one local repository of 6 commits (one a formula-looking subject)."""
+    repo = GitRepo.init(tmp_path / "widgets")
+    authors = [("Jane Doe", "jane@acme.com"), ("Omar Said", "omar@globex.com")]
+    for day in range(1, 6):
+        repo.commit(
+            f"change {day}",
+            {"f": f"{day}\n"},
+            author=authors[day % 2],
+            date=f"2026-03-{day + 1:02d}T12:00:00Z",
+        )
+    repo.commit(
+        '=HYPERLINK("http://x")', {"g": "1\n"}, author=authors[0], date="2026-03-10T12:00:00Z"
+    )
+    config = tmp_path / "ospo.yml"
+    config.write_text(
+        f"repositories:\n  - path: {repo.path}\n    name: acme/widgets\n"
+        "groups:\n  core: [acme/*]\n"
+        "affiliation:\n  organization: Acme\n  email_domains: [acme.com]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("OSPO_CONFIG", str(config))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    return tmp_path
+
+
+def test_check_config_reports_file_line_and_field(tmp_path, capsys):
+    bad = tmp_path / "ospo.yml"
+    bad.write_text("groups:\n  core: [acme/*]\nobjectives:\n  - id: x\n    kpi: nope\n")
+    assert main(["--config", str(bad), "check-config"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:4" in err and "objectives[0]" in err
+    assert "Traceback" not in err
+
+
+def test_collect_then_collect_again(project, capsys):
+    assert main(["collect", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "acme/widgets" in out and "ok" in out and "written       6" in out
+    assert main(["collect", "git", "--no-progress"]) == 0
+    assert "unchanged" in capsys.readouterr().out
+
+
+def test_export_kpi_and_commits_as_csv(project, capsys):
+    main(["collect", "--no-progress"])
+    capsys.readouterr()
+    out = project / "commits.csv"
+    assert (
+        main(
+            [
+                "export",
+                "kpi",
+                "commits",
+                "--period",
+                "week",
+                "--scope",
+                "group:core",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    # Mon 2026-03-02 week: days 2..6 -> 5 commits; week of 2026-03-09: 1 commit.
+    assert [(r["period_start"], r["value"]) for r in rows] == [
+        ("2026-03-02", "5.0"),
+        ("2026-03-09", "1.0"),
+    ]
+    assert rows[0]["kpi"] == "commits" and rows[0]["scope"] == "group:core"
+
+    assert main(["export", "commits", "--since", "2026-03-04", "--until", "2026-03-10"]) == 0
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(table) == 4
+    assert table[-1]["subject"].startswith("'="), "formulas are neutralized"
+    assert table[0]["authored_at"].endswith("Z")
+
+
+def test_unknown_kpi_and_scope_are_clear_errors(project, capsys):
+    assert main(["export", "kpi", "nope"]) == 2
+    assert "nope" in capsys.readouterr().err
+    assert main(["kpis", "--scope", "group:missing"]) == 2
+    assert "unknown group 'missing'" in capsys.readouterr().err
+
+
+def test_kpis_lists_every_kpi(project, capsys):
+    main(["collect", "--no-progress"])
+    capsys.readouterr()
+    assert main(["kpis", "--period", "month"]) == 0
+    out = capsys.readouterr().out
+    for kpi_id in ("commits", "active_contributors", "elephant_factor", "time_to_first_response"):
+        assert kpi_id in out
+
+
+def test_unreachable_database_is_a_clear_error(project, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+    assert main(["runs"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot open database" in err and "secret" not in err

@@ -1,0 +1,112 @@
+"""Headless page tests (streamlit.testing.v1.AppTest): every page renders with data and empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from gitrepo import GitRepo
+from streamlit.testing.v1 import AppTest
+
+from ospo_metrics.collect import collect_git_sources
+from ospo_metrics.context import open_context
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ("pages/overview.py", "pages/export.py")
+
+
+def write_config(tmp_path: Path, repositories: str) -> Path:
+    config = tmp_path / "ospo.yml"
+    config.write_text(
+        f"""
+repositories:{repositories}
+groups:
+  core: [acme/widgets]
+affiliation:
+  organization: Acme
+  email_domains: [acme.com]
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Point the app at a fresh SQLite file and a config in tmp_path; clear Streamlit caches."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.chdir(tmp_path)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield tmp_path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run_app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def seeded(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = GitRepo.init(app_env / "widgets")
+    people = [("Jane Doe", "jane@acme.com"), ("Omar Said", "omar@globex.com")]
+    for day in range(1, 29):
+        repo.commit(
+            f"change {day}",
+            {"f.txt": f"{day}\n"},
+            author=people[day % 2],
+            date=f"2026-10-{day:02d}T12:00:00+00:00",
+        )
+    config = write_config(app_env, f"\n  - path: {repo.path}\n    name: acme/widgets")
+    monkeypatch.setenv("OSPO_CONFIG", str(config))
+    context = open_context()
+    results = collect_git_sources(context)
+    assert [r.status for r in results] == ["ok"]
+    context.engine.dispose()
+
+
+def test_overview_with_data_shows_tiles_and_trend(app_env, monkeypatch):
+    seeded(app_env, monkeypatch)
+    at = run_app()
+    titles = [m.label for m in at.metric]
+    assert "Commits" in " ".join(titles)
+    assert len(at.metric) == 6
+    assert not at.info, "no empty-state message when there is data"
+    # The scope filter lists the group and the repository.
+    assert {"all", "group:core", "repo:acme/widgets"} <= set(at.sidebar.selectbox[0].options)
+
+
+def test_export_page_offers_kpi_series_and_commits(app_env, monkeypatch):
+    seeded(app_env, monkeypatch)
+    at = run_app("pages/export.py")
+    frames = at.dataframe
+    assert len(frames) == 2
+    commits = frames[1].value
+    assert len(commits) == 28
+    assert set(commits["organization"]) == {"Acme", "globex.com"}
+    at.checkbox(key="employees_only").check().run()
+    assert not at.exception
+    assert len(at.dataframe[1].value) == 14
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_with_an_empty_database_show_an_empty_state(app_env, monkeypatch, page):
+    monkeypatch.setenv("OSPO_CONFIG", str(write_config(app_env, " []")))
+    at = run_app(page)
+    assert at.info, "an empty state explains how to collect data"
+    assert "ospo-metrics collect" in at.info[0].value
+
+
+def test_broken_config_is_reported_not_raised(app_env, monkeypatch):
+    config = app_env / "ospo.yml"
+    config.write_text("objectives:\n  - id: x\n    target: lots\n", encoding="utf-8")
+    monkeypatch.setenv("OSPO_CONFIG", str(config))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "ospo.yml:3" in at.error[0].value
