@@ -19,7 +19,6 @@ INDEPENDENT = "Independent"
 UNKNOWN = "Unknown"
 
 
-
 def _matches(domain: str, candidates: Iterable[str]) -> str | None:
     """The candidate that is `domain` or a parent domain of it (candidates may be globs)."""
     for candidate in candidates:

@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="build and collect the demo organization")
     demo.add_argument("--data-dir", default="data", help="where the demo repositories go")
+    demo.add_argument("--no-progress", action="store_true", help="no progress bars")
 
     kpi_list = commands.add_parser("kpis", help="list KPIs with their latest values")
     kpi_list.add_argument("--period", default="week", choices=["week", "month", "quarter"])
@@ -82,7 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check-config":
             return _check_config(args)
-        context = open_context(args.config, demo_data_dir=Path(getattr(args, "data_dir", "data")))
+        context = open_context(
+            args.config,
+            demo_data_dir=Path(getattr(args, "data_dir", "data")),
+            force_demo=args.command == "demo",
+        )
         handler = {
             "collect": _collect,
             "demo": _collect,
@@ -176,6 +181,9 @@ def _frames(context: Context, scope: str):
 
 def _kpis(context: Context, args: argparse.Namespace) -> int:
     frames = _frames(context, args.scope)
+    if frames.commits.empty and frames.issues.empty:
+        print("no data yet: run `ospo-metrics collect` (or `ospo-metrics demo`)")
+        return 0
     now = pd.Timestamp.now(tz="UTC")
     rows = []
     for kpi in kpis.REGISTRY.values():
@@ -190,7 +198,7 @@ def _kpis(context: Context, args: argparse.Namespace) -> int:
                 "good": kpi.direction,
             }
         )
-    print(pd.DataFrame(rows).to_string(index=False))
+    print(pd.DataFrame(rows).round(2).to_string(index=False))
     return 0
 
 

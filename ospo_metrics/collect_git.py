@@ -23,6 +23,7 @@ from ospo_metrics.store import (
     finish_run,
     insert_missing,
     last_cursor,
+    lookup_key,
     start_run,
 )
 
@@ -103,7 +104,11 @@ def _collect(
         resolver = PeopleResolver(session, bots)
         done = 0
         for batch in repo.read_commits(todo, jobs=jobs):
-            rows = [_commit_row(repo_id, commit, resolver) for commit in batch]
+            people = resolver.resolve_emails(
+                [(c.author_name, c.author_email) for c in batch]
+                + [(c.committer_name, c.committer_email) for c in batch]
+            )
+            rows = [_commit_row(repo_id, commit, people) for commit in batch]
             insert_missing(session, Commit, rows, ["repository_id", "sha"])
             session.commit()
             done += len(batch)
@@ -115,17 +120,17 @@ def _collect(
     return cursor
 
 
-def _commit_row(repo_id: int, commit: GitCommit, resolver: PeopleResolver) -> dict:
+def _commit_row(repo_id: int, commit: GitCommit, people: dict[str, int]) -> dict:
     author_key = identity_key(email=commit.author_email)
     return {
         "repository_id": repo_id,
         "sha": commit.sha,
-        "parents": list(commit.parents),
-        "author_id": resolver.resolve(commit.author_name, email=commit.author_email),
+        "parents": " ".join(commit.parents),
+        "author_id": people[lookup_key(commit.author_name, commit.author_email)],
         "author_email": commit.author_email.lower(),
         "authored_at": utc(commit.authored_at),
         "author_tz_offset": int(commit.authored_at.utcoffset().total_seconds() // 60),
-        "committer_id": resolver.resolve(commit.committer_name, email=commit.committer_email),
+        "committer_id": people[lookup_key(commit.committer_name, commit.committer_email)],
         "committed_at": utc(commit.committed_at),
         "additions": commit.additions,
         "deletions": commit.deletions,
@@ -136,6 +141,6 @@ def _commit_row(repo_id: int, commit: GitCommit, resolver: PeopleResolver) -> di
         "signed_off": any(
             identity_key(email=email) == author_key for _, email in commit.signed_off_by
         ),
-        "co_authors": [email.lower() for _, email in commit.co_authors],
+        "co_authors": " ".join(email.lower() for _, email in commit.co_authors),
         "subject": commit.subject,
     }

@@ -37,9 +37,15 @@ def find_config_file(explicit: str | os.PathLike | None, env: Mapping[str, str])
 
 
 def demo_configuration(data_dir: Path, today: date | None = None) -> Config:
-    """The demo organization's configuration, building its git repositories when missing."""
-    repos = demo.build_demo_repositories(data_dir, today or date.today())
-    return config_from_mapping(demo.demo_config(repos, today or date.today()), source="<demo>")
+    """The demo organization's configuration, building its git repositories when missing.
+
+    An existing demo keeps the date it was built for, so its history stays the same one.
+    """
+    today = today or demo.existing_build_date(data_dir) or date.today()
+    repos = demo.build_demo_repositories(data_dir, today)
+    data = demo.demo_config(repos, today)
+    data["data_dir"] = str(Path(data_dir).resolve())
+    return config_from_mapping(data, source="<demo>")
 
 
 @dataclass
@@ -87,10 +93,11 @@ def open_context(
     env: Mapping[str, str] | None = None,
     *,
     demo_data_dir: Path | None = None,
+    force_demo: bool = False,
 ) -> Context:
     """Load the configuration (or the demo's) and open its database, migrated."""
     env = os.environ if env is None else env
-    path = find_config_file(config_path, env)
+    path = None if force_demo else find_config_file(config_path, env)
     if path is not None:
         config = load_config(path)
     else:

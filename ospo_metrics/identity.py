@@ -17,7 +17,6 @@ from ospo_metrics.config import BUILTIN_BOT_PATTERNS, glob_match
 NOREPLY_RE = re.compile(r"^(?:\d+\+)?(?P<login>[^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
 
 
-
 def normalize_email(email: str) -> str:
     return email.strip().strip("<>").lower()
 
@@ -27,8 +26,13 @@ def normalize_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split())
 
 
-def identity_key(email: str | None = None, login: str | None = None) -> tuple[str, str] | None:
-    """The key an identity is stored under; a noreply address becomes its GitHub login."""
+def identity_key(
+    email: str | None = None, login: str | None = None, name: str | None = None
+) -> tuple[str, str] | None:
+    """The key an identity is stored under; a noreply address becomes its GitHub login.
+
+    Git accepts commits with an empty email; the name is then all there is to go by.
+    """
     if login:
         return ("github", login.strip().lower())
     if email:
@@ -38,6 +42,8 @@ def identity_key(email: str | None = None, login: str | None = None) -> tuple[st
             return ("github", match.group("login"))
         if normalized:
             return ("email", normalized)
+    if name and normalize_name(name):
+        return ("name", normalize_name(name).lower())
     return None
 
 

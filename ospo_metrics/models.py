@@ -127,7 +127,8 @@ class Commit(Base):
         ForeignKey("repositories.id", ondelete="CASCADE"), index=True
     )
     sha: Mapped[str] = mapped_column(String(64))
-    parents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Space-separated, as git prints them; plain text keeps bulk inserts cheap.
+    parents: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     author_email: Mapped[str] = mapped_column(String(320))
     authored_at: Mapped[datetime]
@@ -140,7 +141,7 @@ class Commit(Base):
     binary_files: Mapped[int] = mapped_column(Integer, default=0)
     is_merge: Mapped[bool] = mapped_column(Boolean, default=False)
     signed_off: Mapped[bool] = mapped_column(Boolean, default=False)
-    co_authors: Mapped[list[str]] = mapped_column(JSON, default=list)  # emails
+    co_authors: Mapped[str] = mapped_column(Text, default="")  # emails, space-separated
     subject: Mapped[str] = mapped_column(Text, default="")
 
 

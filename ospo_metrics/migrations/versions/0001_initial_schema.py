@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 22:32:43.705389
+Create Date: 2026-11-22 22:57:54.968080
 """
 
 import sqlalchemy as sa
@@ -151,7 +151,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("repository_id", sa.Integer(), nullable=False),
         sa.Column("sha", sa.String(length=64), nullable=False),
-        sa.Column("parents", sa.JSON(), nullable=False),
+        sa.Column("parents", sa.Text(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=False),
         sa.Column("author_email", sa.String(length=320), nullable=False),
         sa.Column("authored_at", sa.DateTime(timezone=True), nullable=False),
@@ -164,7 +164,7 @@ def upgrade() -> None:
         sa.Column("binary_files", sa.Integer(), nullable=False),
         sa.Column("is_merge", sa.Boolean(), nullable=False),
         sa.Column("signed_off", sa.Boolean(), nullable=False),
-        sa.Column("co_authors", sa.JSON(), nullable=False),
+        sa.Column("co_authors", sa.Text(), nullable=False),
         sa.Column("subject", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_id"],
