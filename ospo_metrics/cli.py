@@ -192,13 +192,13 @@ def _kpis(context: Context, args: argparse.Namespace) -> int:
             {
                 "kpi": kpi.id,
                 "period_start": change.period_start,
-                "value": change.value,
-                "change": change.delta,
+                "value": None if change.value is None else round(change.value, 2),
+                "change": None if change.delta is None else round(change.delta, 2),
                 "unit": kpi.unit,
                 "good": kpi.direction,
             }
         )
-    print(pd.DataFrame(rows).round(2).to_string(index=False))
+    print(pd.DataFrame(rows).to_string(index=False))
     return 0
 
 

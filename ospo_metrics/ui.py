@@ -107,7 +107,9 @@ def period_picker(key: str = "period") -> str:
 def kpi_tile(kpi_id: str, data: Frames, period: str, now: pd.Timestamp | None = None) -> None:
     """A metric tile: the last complete period's value and its change from the one before."""
     kpi = kpis.get(kpi_id)
-    change = kpis.latest_change(kpis.series(kpi.id, data, period), now or pd.Timestamp.now("UTC"))
+    now = now or pd.Timestamp.now("UTC")
+    # The series runs up to now, so quiet recent periods read as such, not as the last busy one.
+    change = kpis.latest_change(kpis.series(kpi.id, data, period, end=now), now)
     value = "–" if change.value is None or pd.isna(change.value) else _fmt(change.value, kpi.unit)
     delta = None if change.delta is None or pd.isna(change.delta) else _fmt(change.delta, kpi.unit)
     if delta and not delta.startswith("-"):

@@ -110,3 +110,13 @@ def test_broken_config_is_reported_not_raised(app_env, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "ospo.yml:3" in at.error[0].value
+
+
+def test_first_start_on_an_empty_database_collects_the_demo(app_env, monkeypatch):
+    monkeypatch.delenv("OSPO_CONFIG", raising=False)
+    monkeypatch.setenv("OSPO_DATA_DIR", str(app_env / "data"))
+    at = run_app()
+    assert "Demo data" in at.info[0].value
+    commits_tile = next(m for m in at.metric if m.label == "Commits")
+    assert commits_tile.value not in ("–", "0")
+    assert (app_env / "data" / "demo" / "widgets").is_dir()
