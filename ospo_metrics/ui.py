@@ -115,7 +115,7 @@ def kpi_tile(kpi_id: str, data: Frames, period: str, now: pd.Timestamp | None = 
     if delta and not delta.startswith("-"):
         delta = "+" + delta
     when = (
-        f"{PERIOD_WORDS[period]} (from {change.period_start:%Y-%m-%d})"
+        f"{period} of {change.period_start:%Y-%m-%d}"
         if change.period_start is not None
         else f"{PERIOD_WORDS[period]}: no data"
     )
@@ -124,7 +124,8 @@ def kpi_tile(kpi_id: str, data: Frames, period: str, now: pd.Timestamp | None = 
         value,
         delta,
         delta_color={"up": "normal", "down": "inverse", "neutral": "off"}[kpi.direction],
-        help=f"{kpi.definition}\n\nUnit: {kpi.unit}. Period: {when}."
+        help=f"{kpi.definition}\n\nUnit: {kpi.unit}. Last complete {when}, compared with "
+        f"the {period} before."
         + (f"\n\nCHAOSS: {kpi.chaoss}" if kpi.chaoss else ""),
     )
     st.caption(when)
