@@ -17,6 +17,7 @@ navigation = st.navigation(
     [
         st.Page("pages/overview.py", title="Overview", icon="📈", default=True),
         st.Page("pages/export.py", title="Explore and export", icon="⬇️"),
+        st.Page("pages/sources.py", title="Data sources", icon="🗄️"),
     ]
 )
 if context.is_demo:

@@ -86,6 +86,14 @@ class GitSource:
         return str(self.path)
 
 
+_CREDENTIALS_RE = re.compile(r"(?<=://)[^/@\s]+@")
+
+
+def scrub_credentials(text: str) -> str:
+    """Remove `user:token@` from every URL in a message (git echoes URLs in its errors)."""
+    return _CREDENTIALS_RE.sub("", text)
+
+
 def strip_credentials(url: str) -> str:
     parts = urlsplit(url)
     if parts.username or parts.password:
@@ -229,10 +237,9 @@ def run_git(args: Sequence[str], input_text: str | None = None) -> str:
         raise CollectorError("the `git` program is not installed or not on PATH") from None
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise CollectorError(
-            f"git {' '.join(a for a in args if not a.startswith('http'))} failed: "
-            f"{message[-1] if message else 'exit code ' + str(proc.returncode)}"
-        )
+        command = " ".join(strip_credentials(a) if "://" in a else a for a in args[:4])
+        detail = message[-1] if message else f"exit code {proc.returncode}"
+        raise CollectorError(scrub_credentials(f"git {command} failed: {detail}"))
     return proc.stdout.decode("utf-8", "replace")
 
 

@@ -125,8 +125,7 @@ def kpi_tile(kpi_id: str, data: Frames, period: str, now: pd.Timestamp | None = 
         delta,
         delta_color={"up": "normal", "down": "inverse", "neutral": "off"}[kpi.direction],
         help=f"{kpi.definition}\n\nUnit: {kpi.unit}. Last complete {when}, compared with "
-        f"the {period} before."
-        + (f"\n\nCHAOSS: {kpi.chaoss}" if kpi.chaoss else ""),
+        f"the {period} before." + (f"\n\nCHAOSS: {kpi.chaoss}" if kpi.chaoss else ""),
     )
     st.caption(when)
 
@@ -204,3 +203,18 @@ def filter_commits(
     if employees_only:
         rows = rows[rows["is_employee"]]
     return rows
+
+
+@st.cache_data(ttl=60, max_entries=4, show_spinner=False)
+def _runs(database_url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from ospo_metrics.queries import load_repositories, load_runs
+
+    engine = _context().engine
+    return load_repositories(engine), load_runs(engine)
+
+
+def sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Repositories, the latest run of each collector and target, and the recent runs."""
+    repositories, runs = _runs(context().database_url)
+    latest = runs.drop_duplicates(["collector", "target"]) if len(runs) else runs
+    return repositories, latest, runs

@@ -297,3 +297,13 @@ def test_commit_without_an_email_resolves_by_name(engine, repo, tmp_path):
     assert collect(engine, repo, tmp_path).items_written == 3
     authors = [c.author_id for c in sorted(commits(engine).values(), key=lambda c: c.subject)]
     assert authors[0] == authors[1] != authors[2]
+
+
+def test_credentials_in_a_clone_url_never_reach_errors_or_the_database(engine, tmp_path):
+    token = "ghp_secret123456"
+    source = GitSource(name="acme/private", url=f"https://x-access-token:{token}@127.0.0.1:9/a.git")
+    result = collect_git(engine, source, bots=BOTS, cache_dir=tmp_path / "cache")
+    assert result.status == "failed"
+    assert token not in result.error and "127.0.0.1:9/a.git" in result.error
+    with Session(engine) as session:
+        assert token not in (session.scalar(select(CollectionRun.error)) or "")

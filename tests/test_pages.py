@@ -13,7 +13,7 @@ from ospo_metrics.collect import collect_git_sources
 from ospo_metrics.context import open_context
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("pages/overview.py", "pages/export.py")
+PAGES = ("pages/overview.py", "pages/export.py", "pages/sources.py")
 
 
 def write_config(tmp_path: Path, repositories: str) -> Path:
@@ -120,3 +120,14 @@ def test_first_start_on_an_empty_database_collects_the_demo(app_env, monkeypatch
     commits_tile = next(m for m in at.metric if m.label == "Commits")
     assert commits_tile.value not in ("–", "0")
     assert (app_env / "data" / "demo" / "widgets").is_dir()
+
+
+def test_data_sources_page_lists_runs_and_failures(app_env, monkeypatch):
+    seeded(app_env, monkeypatch)
+    config = app_env / "ospo.yml"
+    broken = "repositories:\n  - path: /nonexistent/clone\n    name: acme/gone"
+    config.write_text(config.read_text().replace("repositories:", broken))
+    collect_git_sources(open_context())
+    at = run_app("pages/sources.py")
+    assert [m.value for m in at.metric][:2] == ["1", "1"]
+    assert "acme/gone" in at.error[0].value and "does not exist" in at.error[0].value

@@ -1,0 +1,32 @@
+"""Data sources: what was collected, when, with what result, and what to fix."""
+
+import streamlit as st
+
+from ospo_metrics import ui
+
+context = ui.context()
+st.title("Data sources")
+ui.demo_banner(context)
+repositories, latest, runs = ui.sources()
+
+if runs.empty:
+    ui.empty_state("No collection has run yet.")
+    st.stop()
+
+failed = latest[latest["status"].isin(["failed", "interrupted", "partial"])]
+left, middle, right = st.columns(3)
+left.metric("Repositories", len(repositories))
+middle.metric("Sources failing", len(failed))
+right.metric("Last collection", f"{latest['finished_at'].max():%Y-%m-%d %H:%M} UTC")
+
+for run in failed.itertuples():
+    st.error(f"**{run.collector} · {run.target}** ({run.status}): {run.error}")
+
+st.subheader("Latest run per source")
+ui.table(latest)
+st.subheader("Repositories")
+ui.table(repositories)
+ui.csv_button(repositories, "repositories")
+st.subheader("Recent runs")
+ui.table(runs)
+ui.csv_button(runs, "collection-runs")
