@@ -112,3 +112,30 @@ def test_unreachable_database_is_a_clear_error(project, monkeypatch, capsys):
     assert main(["runs"]) == 2
     err = capsys.readouterr().err
     assert "cannot open database" in err and "secret" not in err
+
+
+def test_snapshot_stores_every_kpi_once_per_period(project, capsys):
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from ospo_metrics.context import open_context
+    from ospo_metrics.models import KPISnapshot
+
+    main(["collect", "--no-progress"])
+    capsys.readouterr()
+    assert main(["snapshot", "--period", "week"]) == 0
+    first = capsys.readouterr().out
+    assert main(["snapshot", "--period", "week"]) == 0
+    assert capsys.readouterr().out.split()[1] == first.split()[1]
+    engine = open_context().engine
+    with Session(engine) as session:
+        rows = session.scalar(select(func.count()).select_from(KPISnapshot))
+        commits = dict(
+            session.execute(
+                select(KPISnapshot.period_start, KPISnapshot.value).where(
+                    KPISnapshot.kpi == "commits", KPISnapshot.scope == "group:core"
+                )
+            ).all()
+        )
+    assert rows == int(first.split()[1]), "a second snapshot overwrites, never duplicates"
+    assert {str(k): v for k, v in commits.items()} == {"2026-03-02": 5.0, "2026-03-09": 1.0}
