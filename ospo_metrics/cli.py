@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     table.add_argument("--until", type=_date, help="last day (YYYY-MM-DD)")
     table.add_argument("-o", "--output")
 
+    objectives = commands.add_parser("objectives", help="objectives: current value and status")
+    objectives.add_argument("-o", "--output", help="write the table as CSV to this file")
+
     snapshot = commands.add_parser("snapshot", help="store KPI values for week-on-week views")
     snapshot.add_argument("--period", default="week", choices=["week", "month", "quarter"])
 
@@ -94,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "kpis": _kpis,
             "export": _export,
             "snapshot": _snapshot,
+            "objectives": _objectives,
             "runs": _runs,
         }[args.command]
         return handler(context, args)
@@ -231,6 +235,27 @@ def _export(context: Context, args: argparse.Namespace) -> int:
     if args.until is not None:
         table = table[table["authored_at"] < args.until + pd.Timedelta(days=1)]
     _write(to_csv(table), args.output)
+    return 0
+
+
+def _objectives(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.objectives import evaluate_objectives, objectives_table
+    from ospo_metrics.queries import load_frames
+
+    if not context.config.objectives:
+        print("no objectives in the configuration (see `objectives:` in ospo.example.yml)")
+        return 0
+    views = evaluate_objectives(
+        list(context.config.objectives),
+        load_frames(context.engine, context.rules),
+        context.groups,
+        pd.Timestamp.now(tz="UTC"),
+    )
+    table = objectives_table(views)
+    if args.output:
+        _write(to_csv(table), args.output)
+    for row in table.itertuples():
+        print(f"{row.status:10} {row.objective:30} {row.explanation}")
     return 0
 
 

@@ -582,7 +582,13 @@ class Objective(_Model):
     def _check_aggregation(cls, value: str) -> str:
         value = value.strip()
         if not _AGGREGATION_RE.fullmatch(value):
-            raise ValueError(f"invalid aggregation {value!r} (e.g. latest, median_90d, sum_year)")
+            raise ValueError(f"invalid aggregation {value!r} (e.g. latest, median_90d, sum_ytd)")
+        try:  # lazily, like _known_kpis: the config must load even while `kpis` is broken
+            from kpis.objectives import AGGREGATIONS
+        except ImportError:
+            return value
+        if value not in AGGREGATIONS:
+            raise ValueError(f"unknown aggregation {value!r}; allowed: {', '.join(AGGREGATIONS)}")
         return value
 
     @property

@@ -361,18 +361,27 @@ def _quarter_end(day: date) -> date:
 def demo_config(repos: list[DemoRepository], today: date) -> dict[str, Any]:
     """The configuration mapping (``ospo.yml`` shape) for the demo repositories ``repos``.
 
-    Baselines are rough values of the generated data (30-day windows, all repositories at
-    full scale) half a year before ``today``; targets are due at the end of the quarter about
-    half a year after it. ``employee_commit_share`` is a percentage.
+    Baselines are the KPI values the generated data has half a year before ``today`` (measured
+    with the real KPI code on a full-scale demo); targets are due at the end of the quarter
+    about half a year after ``today``, and chosen so the demo shows objectives in several
+    states. ``employee_commit_share`` is a percentage.
     """
     baseline_date = (today - timedelta(days=182)).isoformat()
     due = _quarter_end(today + timedelta(days=182)).isoformat()
 
     def objective(
-        id_: str, title: str, kpi: str, scope: str, baseline: float, target: float, goal: str
+        id_: str,
+        title: str,
+        kpi: str,
+        scope: str,
+        baseline: float,
+        target: float,
+        goal: str,
+        aggregation: str = "latest",
     ) -> dict[str, Any]:
         return {
             "id": id_,
+            "aggregation": aggregation,
             "title": title,
             "kpi": kpi,
             "scope": scope,
@@ -412,30 +421,41 @@ def demo_config(repos: list[DemoRepository], today: date) -> dict[str, Any]:
         "objectives": [
             objective(
                 "grow-contributors",
-                "Grow the number of active contributors",
+                "Grow monthly active contributors from 65 to 75",
                 "active_contributors",
                 "all",
-                60,
+                65,
                 75,
                 "community",
             ),
             objective(
-                "welcome-newcomers",
-                "Welcome more first-time contributors",
-                "new_contributors",
-                "all",
-                18,
-                25,
-                "community",
+                "cloud-commits",
+                "900 commits into the cloud projects before the due date",
+                "commits",
+                "group:cloud",
+                0,
+                900,
+                "organizational",
+                aggregation="sum_since_start",
             ),
             objective(
                 "cloud-outside-contributions",
                 "Make the cloud projects less dependent on Acme engineers",
                 "employee_commit_share",
                 "group:cloud",
-                80,
+                74,
                 65,
                 "partner",
+            ),
+            objective(
+                "dco-signoff",
+                "Raise DCO sign-offs to 38% of commits (90-day median)",
+                "dco_signoff_rate",
+                "all",
+                36,
+                38,
+                "organizational",
+                aggregation="median_90d",
             ),
             objective(
                 "elephant-factor",

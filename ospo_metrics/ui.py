@@ -17,7 +17,13 @@ from ospo_metrics.config import ConfigError
 from ospo_metrics.context import Context, open_context
 from ospo_metrics.db import DatabaseError, is_empty
 from ospo_metrics.export import to_csv
-from ospo_metrics.queries import load_commits_table, load_issues_table, scoped_frames
+from ospo_metrics.objectives import ObjectiveView, evaluate_objectives
+from ospo_metrics.queries import (
+    frames_from_tables,
+    load_commits_table,
+    load_issues_table,
+    scoped_frames,
+)
 
 PERIODS = ("week", "month", "quarter")
 PERIOD_WORDS = {"week": "last week", "month": "last month", "quarter": "last quarter"}
@@ -61,8 +67,6 @@ def commits_table() -> pd.DataFrame:
 
 def frames(scope: str) -> Frames:
     ctx = context()
-    from ospo_metrics.queries import frames_from_tables
-
     commits, issues = _tables(ctx.database_url)
     return scoped_frames(frames_from_tables(commits, issues), scope, ctx.groups)
 
@@ -218,3 +222,58 @@ def sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     repositories, runs = _runs(context().database_url)
     latest = runs.drop_duplicates(["collector", "target"]) if len(runs) else runs
     return repositories, latest, runs
+
+
+STATUS_ICONS = {
+    "met": "✅",
+    "on track": "🟢",
+    "at risk": "🟠",
+    "off track": "🔴",
+    "missed": "⛔",
+    "no data": "⚪",
+}
+
+
+def objectives() -> list[ObjectiveView]:
+    """The configured objectives evaluated today, worst first (each on its own scope)."""
+    ctx = context()
+    return evaluate_objectives(
+        list(ctx.config.objectives), frames("all"), ctx.groups, pd.Timestamp.now("UTC")
+    )
+
+
+def objectives_summary(views: list[ObjectiveView]) -> None:
+    """One line: how many objectives are in each status, linking to the Objectives page."""
+    if not views:
+        return
+    counts: dict[str, int] = {}
+    for view in views:
+        counts[view.result.status] = counts.get(view.result.status, 0) + 1
+    text = " · ".join(f"{STATUS_ICONS[s]} {n} {s}" for s, n in counts.items())
+    st.markdown(f"**Objectives:** {text}")
+    st.page_link("pages/objectives.py", label="See the objectives", icon="🎯")
+
+
+def objective_chart(view: ObjectiveView) -> None:
+    """The KPI series since the objective's start, with its baseline, target and due date."""
+    objective = view.objective
+    since = pd.Timestamp(objective.start_date) - pd.Timedelta(days=90)
+    series = view.series[view.series["period_start"] >= since]
+    if series.empty:
+        empty_state("No data for this objective's KPI and scope yet.")
+        return
+    figure = px.line(series, x="period_start", y="value", markers=True)
+    figure.add_hline(
+        y=objective.target, line_dash="dash", line_color="green", annotation_text="target"
+    )
+    figure.add_hline(
+        y=objective.baseline.value, line_dash="dot", line_color="gray", annotation_text="baseline"
+    )
+    due = pd.Timestamp(objective.due)
+    figure.add_shape(
+        type="line", x0=due, x1=due, y0=0, y1=1, yref="paper", line={"dash": "dot", "color": "red"}
+    )
+    figure.update_layout(
+        xaxis_title="period starting", yaxis_title=view.unit, margin={"t": 10, "b": 10}
+    )
+    st.plotly_chart(figure, width="stretch")

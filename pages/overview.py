@@ -28,6 +28,8 @@ for column, kpi_id in zip(st.columns(len(TILES)), TILES, strict=True):
     with column:
         ui.kpi_tile(kpi_id, data, period)
 
+ui.objectives_summary(ui.objectives())
+
 st.subheader("Trend")
 kpi_id = ui.kpi_picker()
 series = ui.kpi_trend(kpi_id, data, period)

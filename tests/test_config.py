@@ -216,6 +216,24 @@ def test_unknown_kpi_accepted_without_registry(
     assert load_config(path).objectives[0].kpi == "stars"
 
 
+def test_unknown_aggregation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The real kpis package: the allowed values come from kpis.objectives.AGGREGATIONS.
+    from kpis.objectives import AGGREGATIONS
+
+    text = OBJECTIVE.replace("    target:", "    aggregation: median_9d\n    target:")
+    path = write(tmp_path, text)
+    assert str(errors_of(path)) == (
+        f"{path}:6:18: objectives[0].aggregation: unknown aggregation 'median_9d'; "
+        f"allowed: {', '.join(AGGREGATIONS)}"
+    )
+    assert "median_90d" in AGGREGATIONS and "sum_ytd" in AGGREGATIONS
+    ok = load_config(write(tmp_path, text.replace("median_9d", "median_90d"), "ok.yml"))
+    assert ok.objectives[0].aggregation == "median_90d"
+    # Without kpis (None in sys.modules makes the import fail) any well-formed id passes.
+    monkeypatch.setitem(sys.modules, "kpis.objectives", None)
+    assert load_config(path).objectives[0].aggregation == "median_9d"
+
+
 def test_scope_must_name_existing_group_and_listed_org(tmp_path: Path, known_kpis: None) -> None:
     text = "organizations: [acme]\ngroups:\n  cloud: [acme/cloud-*]\n" + OBJECTIVE.replace(
         "    kpi:", "    scope: group:clowd\n    kpi:"

@@ -131,3 +131,33 @@ def test_data_sources_page_lists_runs_and_failures(app_env, monkeypatch):
     at = run_app("pages/sources.py")
     assert [m.value for m in at.metric][:2] == ["1", "1"]
     assert "acme/gone" in at.error[0].value and "does not exist" in at.error[0].value
+
+
+def test_objectives_page_shows_status_and_chart(app_env, monkeypatch):
+    seeded(app_env, monkeypatch)
+    config = app_env / "ospo.yml"
+    config.write_text(
+        config.read_text()
+        + """objectives:
+  - id: more-commits
+    title: Keep the commits coming
+    kpi: commits
+    scope: group:core
+    aggregation: sum_since_start
+    baseline: {value: 0, date: 2026-10-01}
+    target: 20
+    due: 2026-10-31
+"""
+    )
+    at = run_app("pages/objectives.py")
+    table = at.dataframe[0].value
+    # 28 daily commits in October 2026; complete weeks from the start hold well over 20: met.
+    assert table.loc[0, "objective"] == "more-commits"
+    assert table.loc[0, "status"] == "met"
+    assert "met" in at.expander[0].label
+
+
+def test_objectives_page_without_objectives_explains_how_to_add_them(app_env, monkeypatch):
+    seeded(app_env, monkeypatch)
+    at = run_app("pages/objectives.py")
+    assert "objectives:" in at.info[0].value
