@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -96,9 +96,7 @@ _PERIOD_OF: dict[str, Period] = {
     "sum_ytd": "week",
     "sum_since_start": "week",
 }
-_ROLLING: frozenset[str] = frozenset(
-    {"median_90d", "mean_90d", "sum_ytd", "sum_since_start"}
-)
+_ROLLING: frozenset[str] = frozenset({"median_90d", "mean_90d", "sum_ytd", "sum_since_start"})
 _WINDOW_90D = pd.Timedelta(days=90)
 _ONE_DAY = pd.Timedelta(days=1)
 
@@ -141,6 +139,11 @@ class ObjectiveResult:
     status: str
     direction: str
     explanation: str
+    # The measured value at the end of each complete period since the start (columns date,
+    # value); not compared, since DataFrames have no single truth value.
+    trajectory: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["date", "value"]), compare=False
+    )
 
 
 def check_aggregation(aggregation: str | None) -> str:
@@ -201,6 +204,7 @@ def evaluate(
     values = _period_values(series, period, _first_needed(name, period, start_day, end), end)
 
     current, as_of_period = _current(name, values, period, start_day, end)
+    trajectory = _trajectory(name, values, period, start_day, end)
     progress = None
     if current is not None and target != baseline:
         progress = (current - baseline) / (target - baseline)
@@ -226,11 +230,12 @@ def evaluate(
             status=status,
             direction=direction,
             explanation=text,
+            trajectory=trajectory,
         )
 
     if current is None:
         return result("no data")
-    projected = _projection(name, values, period, start_day, end, due_day)
+    projected = _projection(trajectory, start_day, due_day)
     if _reached(current, target, direction):
         return result("met", projected)
     if after_due:
@@ -350,18 +355,15 @@ def _current(
     return value, last
 
 
-def _projection(
-    name: str,
-    values: pd.Series,
-    period: Period,
-    start: pd.Timestamp,
-    end: pd.Timestamp,
-    due: pd.Timestamp,
-) -> float | None:
-    """The least-squares line's value on the due date, or None with too few points."""
+def _trajectory(
+    name: str, values: pd.Series, period: Period, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.DataFrame:
+    """The measured value (the aggregation itself for rolling ones) at the end of each complete
+    period since the start: what the trend is fitted to, and what a chart of the objective shows.
+    """
     first = period_floor(start, period)
     starts = values.index[(values.index >= first) & (values.index < period_floor(end, period))]
-    points: list[tuple[float, float]] = []
+    points: list[tuple[pd.Timestamp, float]] = []
     for period_start in starts:
         known_on = shift(period_start, period, 1)  # the day after the period's last day
         if name in _ROLLING:
@@ -369,10 +371,18 @@ def _projection(
         else:
             value = float(values[period_start])
         if value is not None and not math.isnan(value):
-            points.append(((known_on - start).days, value))
-    if len(points) < MIN_TREND_POINTS:
+            points.append((known_on, value))
+    return pd.DataFrame(points, columns=["date", "value"]).astype(
+        {"date": DATETIME_UNIT, "value": "float64"}
+    )
+
+
+def _projection(trajectory: pd.DataFrame, start: pd.Timestamp, due: pd.Timestamp) -> float | None:
+    """The least-squares line's value on the due date, or None with too few points."""
+    if len(trajectory) < MIN_TREND_POINTS:
         return None
-    x, y = np.array(points, dtype="float64").T
+    x = np.array([(day - start).days for day in trajectory["date"]], dtype="float64")
+    y = trajectory["value"].to_numpy(dtype="float64")
     if np.ptp(x) == 0:  # cannot happen with distinct periods; guards polyfit all the same
         return None
     slope, intercept = np.polyfit(x, y, 1)

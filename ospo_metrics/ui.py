@@ -242,7 +242,7 @@ def objectives() -> list[ObjectiveView]:
     )
 
 
-def objectives_summary(views: list[ObjectiveView]) -> None:
+def objectives_summary(views: list[ObjectiveView], link: bool = True) -> None:
     """One line: how many objectives are in each status, linking to the Objectives page."""
     if not views:
         return
@@ -251,29 +251,39 @@ def objectives_summary(views: list[ObjectiveView]) -> None:
         counts[view.result.status] = counts.get(view.result.status, 0) + 1
     text = " · ".join(f"{STATUS_ICONS[s]} {n} {s}" for s, n in counts.items())
     st.markdown(f"**Objectives:** {text}")
-    st.page_link("pages/objectives.py", label="See the objectives", icon="🎯")
+    if link:
+        st.page_link("pages/objectives.py", label="See the objectives", icon="🎯")
 
 
 def objective_chart(view: ObjectiveView) -> None:
-    """The KPI series since the objective's start, with its baseline, target and due date."""
-    objective = view.objective
-    since = pd.Timestamp(objective.start_date) - pd.Timedelta(days=90)
-    series = view.series[view.series["period_start"] >= since]
-    if series.empty:
-        empty_state("No data for this objective's KPI and scope yet.")
+    """What the objective measures since its start, with baseline, target, trend and due date."""
+    objective, result = view.objective, view.result
+    points = result.trajectory
+    if points.empty:
+        empty_state("No data for this objective's KPI and scope since its start yet.")
         return
-    figure = px.line(series, x="period_start", y="value", markers=True)
+    figure = px.line(points, x="date", y="value", markers=True)
+    due = pd.Timestamp(objective.due)
+    if result.projected is not None:
+        last = points.iloc[-1]
+        figure.add_scatter(
+            x=[last["date"], due],
+            y=[last["value"], result.projected],
+            mode="lines",
+            line={"dash": "dash", "color": "gray"},
+            name="trend",
+        )
     figure.add_hline(
         y=objective.target, line_dash="dash", line_color="green", annotation_text="target"
     )
     figure.add_hline(
         y=objective.baseline.value, line_dash="dot", line_color="gray", annotation_text="baseline"
     )
-    due = pd.Timestamp(objective.due)
-    figure.add_shape(
-        type="line", x0=due, x1=due, y0=0, y1=1, yref="paper", line={"dash": "dot", "color": "red"}
-    )
+    figure.add_vline(x=due, line_dash="dot", line_color="red")
     figure.update_layout(
-        xaxis_title="period starting", yaxis_title=view.unit, margin={"t": 10, "b": 10}
+        xaxis_title="end of period",
+        yaxis_title=view.unit,
+        showlegend=False,
+        margin={"t": 10, "b": 10},
     )
     st.plotly_chart(figure, width="stretch")

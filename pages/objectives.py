@@ -18,7 +18,7 @@ if not views:
     )
     st.stop()
 
-ui.objectives_summary(views)
+ui.objectives_summary(views, link=False)
 table = objectives_table(views)
 ui.table(table.drop(columns=["explanation"]))
 ui.csv_button(table, "objectives")

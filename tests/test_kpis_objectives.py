@@ -353,3 +353,26 @@ def test_status_rank_sorts_worst_first() -> None:
     ]
     with pytest.raises(ValueError, match="unknown status"):
         status_rank("great")
+
+
+def test_trajectory_is_what_the_objective_measures_at_each_period_end() -> None:
+    # Weeks of 2026-01-05 .. 2026-01-26 hold 1, 2, 3, 4 commits; as of Wednesday 2026-02-04 the
+    # week of 02-02 is incomplete. sum_since_start from 2026-01-05: running sums 1, 3, 6, 10,
+    # known the Monday after each week.
+    result = evaluate(
+        weekly("2026-01-05", [1, 2, 3, 4, 5]),
+        baseline=0,
+        target=40,
+        start=dt.date(2026, 1, 5),
+        due=dt.date(2026, 6, 30),
+        as_of=pd.Timestamp("2026-02-04"),
+        aggregation="sum_since_start",
+    )
+    assert result.trajectory["value"].tolist() == [1.0, 3.0, 6.0, 10.0]
+    assert [d.strftime("%m-%d") for d in result.trajectory["date"]] == [
+        "01-12",
+        "01-19",
+        "01-26",
+        "02-02",
+    ]
+    assert result.current == 10.0
