@@ -224,6 +224,19 @@ def sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return repositories, latest, runs
 
 
+# What the Objectives page shows; the CSV download has every column.
+OBJECTIVE_COLUMNS = [
+    "title",
+    "status",
+    "scope",
+    "baseline",
+    "current",
+    "target",
+    "unit",
+    "progress_pct",
+    "due",
+]
+
 STATUS_ICONS = {
     "met": "✅",
     "on track": "🟢",

@@ -20,7 +20,7 @@ if not views:
 
 ui.objectives_summary(views, link=False)
 table = objectives_table(views)
-ui.table(table.drop(columns=["explanation"]))
+ui.table(table[ui.OBJECTIVE_COLUMNS])
 ui.csv_button(table, "objectives")
 
 for view in views:

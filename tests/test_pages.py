@@ -152,7 +152,7 @@ def test_objectives_page_shows_status_and_chart(app_env, monkeypatch):
     at = run_app("pages/objectives.py")
     table = at.dataframe[0].value
     # 28 daily commits in October 2026; complete weeks from the start hold well over 20: met.
-    assert table.loc[0, "objective"] == "more-commits"
+    assert table.loc[0, "title"] == "Keep the commits coming"
     assert table.loc[0, "status"] == "met"
     assert "met" in at.expander[0].label
 
