@@ -69,6 +69,17 @@ def load_employments(engine: Engine) -> pd.DataFrame:
     return frame
 
 
+def _affiliate(
+    frame: pd.DataFrame, engine: Engine, rules: AffiliationRules, when: str
+) -> tuple[pd.Series, pd.Series]:
+    """Each row's author's organization on the row's date, and whether that is ours."""
+    organization = assign_organizations(
+        frame, load_employments(engine), rules, person="author_id", email="author_email", when=when
+    )
+    is_ours = organization == rules.organization if rules.organization else False
+    return organization, pd.Series(is_ours, index=frame.index, dtype=bool)
+
+
 def load_commits_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
     """Every stored commit with its repository, author and the author's organization that day."""
     frame = _read(
@@ -98,17 +109,7 @@ def load_commits_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
         return pd.DataFrame({column: [] for column in COMMIT_TABLE_COLUMNS})
     frame["authored_at"] = _utc(frame["authored_at"])
     frame["author_name"] = frame["author_name"].fillna(frame["author_email"])
-    frame["organization"] = assign_organizations(
-        frame,
-        load_employments(engine),
-        rules,
-        person="author_id",
-        email="author_email",
-        when="authored_at",
-    )
-    frame["is_employee"] = (
-        frame["organization"] == rules.organization if rules.organization else False
-    )
+    frame["organization"], frame["is_employee"] = _affiliate(frame, engine, rules, "authored_at")
     return frame[list(COMMIT_TABLE_COLUMNS)]
 
 
@@ -158,16 +159,8 @@ def load_issues_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
         else pd.Series(dtype=object)
     )
     frame["author_email"] = frame["author_id"].map(employee_email)
-    frame["organization"] = assign_organizations(
-        frame,
-        load_employments(engine),
-        rules,
-        person="author_id",
-        email="author_email",
-        when="created_at",
-    )
-    frame["author_is_employee"] = (
-        frame["organization"] == rules.organization if rules.organization else False
+    frame["organization"], frame["author_is_employee"] = _affiliate(
+        frame, engine, rules, "created_at"
     )
     return frame.drop(columns=["author_email"])
 
