@@ -77,7 +77,9 @@ def assign_organizations(
     `employments` has columns person_id, organization, valid_from, valid_to (dates, None = open).
     """
     by_email = {e: rules.organization_for_email(e) for e in frame[email].dropna().unique()}
-    result = frame[email].map(by_email).fillna(UNKNOWN).astype(object)
+    # A lookup with a default, not map+fillna: a column of only missing emails is float, and a
+    # float column cannot be filled with a name.
+    result = frame[email].map(lambda value: by_email.get(value, UNKNOWN)).astype(object)
     if employments.empty or frame.empty:
         return result
     days = frame[when].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()

@@ -21,6 +21,7 @@ from ospo_metrics.context import Context, open_context
 from ospo_metrics.db import DatabaseError
 from ospo_metrics.export import to_csv
 from ospo_metrics.scope import ScopeError
+from ospo_metrics.secrets import SecretsError, environment_with_secrets
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -40,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
 
     collect = commands.add_parser("collect", help="collect data from the configured sources")
     collect.add_argument("source", nargs="?", default="all", choices=["all", "git", "github"])
-    collect.add_argument("--repo", help="only this repository (OWNER/NAME)")
+    collect.add_argument(
+        "--repo", help="only this repository (OWNER/NAME), GitHub organization, or `upstream`"
+    )
     collect.add_argument("--no-progress", action="store_true", help="no progress bars")
 
     demo = commands.add_parser("demo", help="build and collect the demo organization")
@@ -101,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "runs": _runs,
         }[args.command]
         return handler(context, args)
-    except (ConfigError, DatabaseError, ScopeError, kpis.UnknownKPIError) as exc:
+    except (ConfigError, DatabaseError, ScopeError, SecretsError, kpis.UnknownKPIError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -132,32 +135,53 @@ def _collect(context: Context, args: argparse.Namespace) -> int:
     show_progress = not getattr(args, "no_progress", False) and sys.stderr.isatty()
     bars = []
 
-    def progress(name: str):
-        if not show_progress:
-            return None
-        from tqdm import tqdm
+    def progress_in(unit: str):
+        def progress(name: str):
+            if not show_progress:
+                return None
+            from tqdm import tqdm
 
-        bar = tqdm(desc=name, unit="commit", leave=True)
-        bars.append(bar)
+            bar = tqdm(desc=name, unit=unit, leave=True)
+            bars.append(bar)
 
-        def update(done: int, total: int) -> None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
+            def update(done: int, total: int) -> None:
+                bar.total = total
+                bar.n = done
+                bar.refresh()
 
-        return update
+            return update
+
+        return progress
 
     source = getattr(args, "source", "all")
+    only = getattr(args, "repo", None)
     results: list[RunResult] = []
     try:
         if source in ("all", "git"):
-            results += collect_git_sources(
-                context, only=getattr(args, "repo", None), progress=progress
+            results += collect_git_sources(context, only=only, progress=progress_in("commit"))
+        if source in ("all", "github") and _has_github_sources(context):
+            from ospo_metrics.collect_github import collect_github_sources
+
+            results += collect_github_sources(
+                context,
+                only=only,
+                progress=progress_in("item"),
+                env=environment_with_secrets(),
+                notify=lambda message: print(message, file=sys.stderr, flush=True),
             )
     finally:
         for bar in bars:
             bar.close()
     return _report(results)
+
+
+def _has_github_sources(context: Context) -> bool:
+    config = context.config
+    return bool(
+        config.organizations
+        or config.upstream.repositories
+        or any(entry.kind == "github" for entry in config.repositories)
+    )
 
 
 def _report(results: list[RunResult]) -> int:
@@ -172,6 +196,9 @@ def _report(results: list[RunResult]) -> int:
         print(line)
     for r in failed:
         print(f"error: {r.collector} {r.target}: {r.error}", file=sys.stderr)
+    for r in results:
+        if r.status == "partial":
+            print(f"stopped: {r.collector} {r.target}: {r.error}", file=sys.stderr)
     if not results:
         print("nothing to collect: add repositories or organizations to the configuration")
     return EXIT_FAILED if failed else 0

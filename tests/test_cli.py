@@ -139,3 +139,44 @@ def test_snapshot_stores_every_kpi_once_per_period(project, capsys):
         )
     assert rows == int(first.split()[1]), "a second snapshot overwrites, never duplicates"
     assert {str(k): v for k, v in commits.items()} == {"2026-03-02": 5.0, "2026-03-09": 1.0}
+
+
+def test_collect_github_with_the_token_from_streamlit_secrets(
+    tmp_path, monkeypatch, capsys, github_server
+):
+    """`collect github` against the fake GitHub; the token lives only in secrets.toml."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(
+        f'OSPO_GH_TOKEN = "{github_server.token}"\n'
+    )
+    config = tmp_path / "ospo.yml"
+    config.write_text(
+        f"github:\n  base_url: {github_server.url}\n  token_env: OSPO_GH_TOKEN\n"
+        "organizations: [acme]\nupstream:\n  track: none\n"
+        "affiliation:\n  organization: Acme\n"
+    )
+    monkeypatch.setenv("OSPO_CONFIG", str(config))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'gh.db'}")
+
+    assert main(["collect", "github", "--no-progress"]) == 0
+    first = capsys.readouterr()
+    assert "org:acme" in first.out and "failed" not in first.out
+    assert main(["collect", "github", "--no-progress"]) == 0
+    second = capsys.readouterr()
+    assert "org:acme" in second.out
+    for text in (first.out, first.err, second.out, second.err):
+        assert github_server.token not in text
+    assert github_server.invalid_graphql == []
+
+
+def test_unreadable_secrets_file_is_a_clear_error(tmp_path, monkeypatch, capsys, project):
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('TOKEN = "ghp_x\n')
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "ospo.yml"
+    config.write_text(config.read_text() + "organizations: [acme]\n")
+    assert main(["collect", "github", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "secrets.toml" in err and "ghp_x" not in err

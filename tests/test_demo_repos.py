@@ -125,7 +125,8 @@ def test_demo_config_references_the_repositories(repos) -> None:
     kpis = {objective["kpi"] for objective in config["objectives"]}
     assert kpis == {
         "active_contributors",
-        "new_contributors",
+        "commits",
+        "dco_signoff_rate",
         "employee_commit_share",
         "elephant_factor",
     }

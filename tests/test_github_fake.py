@@ -19,25 +19,36 @@ pytest_plugins = ["github_fake.fixtures"]
 
 def client(server: FakeGitHub, base: str | None = None, **kw: Any) -> Github:
     kw.setdefault("retry", None)
-    return Github(auth=Auth.Token(server.token), base_url=base or server.url,
-                  seconds_between_requests=None, seconds_between_writes=None, **kw)
+    return Github(
+        auth=Auth.Token(server.token),
+        base_url=base or server.url,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+        **kw,
+    )
 
 
 def auth(server: FakeGitHub, token: str | None = None) -> dict[str, str]:
     return {"Authorization": f"token {token or server.token}"}
 
 
-def gql(server: FakeGitHub, query: str, variables: dict[str, Any] | None = None,
-        url: str | None = None) -> dict[str, Any]:
-    r = requests.post(url or server.graphql_url, json={"query": query, "variables": variables},
-                      headers={"Authorization": f"bearer {server.token}"}, timeout=10)
+def gql(
+    server: FakeGitHub, query: str, variables: dict[str, Any] | None = None, url: str | None = None
+) -> dict[str, Any]:
+    r = requests.post(
+        url or server.graphql_url,
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"bearer {server.token}"},
+        timeout=10,
+    )
     assert r.status_code == 200, r.text
     return r.json()
 
 
 def busy_repo(server: FakeGitHub, min_items: int = 8):
-    return next(r for r in server.model.org.repos
-                if len(r.items) >= min_items and r.pulls() and r.releases)
+    return next(
+        r for r in server.model.org.repos if len(r.items) >= min_items and r.pulls() and r.releases
+    )
 
 
 # --------------------------------------------------------------------------- REST via PyGithub
@@ -52,11 +63,13 @@ def test_org_repos_paginate_over_link_headers(github_server_factory):
     assert server.count(route="/orgs/{org}/repos") == 2
     assert {r.visibility for r in repos} >= {"public", "private"}
 
-    first = requests.get(f"{server.url}/orgs/acme/repos", params={"per_page": 50},
-                         headers=auth(server), timeout=10)
+    first = requests.get(
+        f"{server.url}/orgs/acme/repos", params={"per_page": 50}, headers=auth(server), timeout=10
+    )
     link = first.headers["Link"]
-    assert f'<{server.url}/organizations/{model.org.id}/repos?per_page=50&page=2>; rel="next"' \
-        in link
+    assert (
+        f'<{server.url}/organizations/{model.org.id}/repos?per_page=50&page=2>; rel="next"' in link
+    )
     assert 'rel="last"' in link and "page=3" in link
     second = requests.get(link.split(";")[0].strip("<>"), headers=auth(server), timeout=10)
     assert second.status_code == 200 and len(second.json()) == 50
@@ -80,34 +93,48 @@ def test_issues_pulls_reviews_releases_contributors(github_server):
         assert issue.comments == len(item.comments)
         assert issue.updated_at >= issue.created_at
 
-    raw = requests.get(f"{server.url}/repos/{repo_model.full_name}/issues",
-                       params={"state": "all", "per_page": 100}, headers=auth(server),
-                       timeout=10).json()
+    raw = requests.get(
+        f"{server.url}/repos/{repo_model.full_name}/issues",
+        params={"state": "all", "per_page": 100},
+        headers=auth(server),
+        timeout=10,
+    ).json()
     sample = raw[0]
     assert sample["created_at"].endswith("Z") and sample["repository_url"].startswith(server.url)
-    assert set(sample["user"]) >= {"login", "id", "node_id", "type", "html_url", "url",
-                                   "avatar_url", "site_admin"}
+    assert set(sample["user"]) >= {
+        "login",
+        "id",
+        "node_id",
+        "type",
+        "html_url",
+        "url",
+        "avatar_url",
+        "site_admin",
+    }
 
     pulls = list(repo.get_pulls(state="all", sort="updated", direction="desc"))
     assert [p.number for p in pulls] == [
-        p.number for p in sorted(repo_model.pulls(), key=lambda p: (p.updated_at, p.number),
-                                 reverse=True)]
+        p.number
+        for p in sorted(repo_model.pulls(), key=lambda p: (p.updated_at, p.number), reverse=True)
+    ]
     pr_model = max(repo_model.pulls(), key=lambda p: len(p.reviews))
     pr = repo.get_pull(pr_model.number)
     assert pr.merged == (pr_model.merged_at is not None)
     reviews = list(pr.get_reviews())
     assert [(r.id, r.state, r.user.login) for r in reviews] == [
-        (r.id, r.state, r.author.login) for r in pr_model.reviews]
+        (r.id, r.state, r.author.login) for r in pr_model.reviews
+    ]
     comments = list(repo.get_issue(pr_model.number).get_comments())
     assert [c.id for c in comments] == [c.id for c in pr_model.comments]
 
     releases = list(repo.get_releases())
     assert [r.tag_name for r in releases] == [
-        r.tag_name for r in sorted(repo_model.releases, key=lambda r: r.created_at,
-                                   reverse=True)]
+        r.tag_name for r in sorted(repo_model.releases, key=lambda r: r.created_at, reverse=True)
+    ]
     contributors = list(repo.get_contributors())
     assert [(c.login, c.contributions) for c in contributors] == [
-        (login, n) for login, n in repo_model.contributors()]
+        (login, n) for login, n in repo_model.contributors()
+    ]
 
 
 def test_license_and_community_profile(github_server):
@@ -124,7 +151,8 @@ def test_license_and_community_profile(github_server):
     assert g.get_repo(unlicensed.full_name).license is None
 
     _, profile = g.requester.requestJsonAndCheck(
-        "GET", f"/repos/{licensed.full_name}/community/profile")
+        "GET", f"/repos/{licensed.full_name}/community/profile"
+    )
     files = profile["files"]
     assert files["license"]["spdx_id"] == licensed.license_spdx
     assert (files["readme"] is not None) == licensed.has_file("README")
@@ -136,12 +164,19 @@ def test_license_and_community_profile(github_server):
 def test_search_upstream_pull_requests(github_server):
     server = github_server
     model = server.model
-    member = next(u for u in model.org.members
-                  if any(i.is_pull_request and i.repo.owner.login != "acme"
-                         for i in model.items_by_author.get(u.login.lower(), [])))
-    expected = sorted((i.repo.full_name, i.number)
-                      for i in model.items_by_author[member.login.lower()]
-                      if i.is_pull_request and i.repo.owner.login != "acme")
+    member = next(
+        u
+        for u in model.org.members
+        if any(
+            i.is_pull_request and i.repo.owner.login != "acme"
+            for i in model.items_by_author.get(u.login.lower(), [])
+        )
+    )
+    expected = sorted(
+        (i.repo.full_name, i.number)
+        for i in model.items_by_author[member.login.lower()]
+        if i.is_pull_request and i.repo.owner.login != "acme"
+    )
     g = client(server)
     found = g.search_issues(f"type:pr author:{member.login} -org:acme")
     assert found.totalCount == len(expected)
@@ -149,8 +184,12 @@ def test_search_upstream_pull_requests(github_server):
     assert all(i.pull_request is not None for i in found)
 
     lo = (datetime.now(UTC) - timedelta(days=5000)).date().isoformat()
-    r = requests.get(f"{server.url}/search/issues", headers=auth(server), timeout=10, params={
-        "q": f"is:pr author:{member.login} -org:acme created:{lo}..2100-01-01"})
+    r = requests.get(
+        f"{server.url}/search/issues",
+        headers=auth(server),
+        timeout=10,
+        params={"q": f"is:pr author:{member.login} -org:acme created:{lo}..2100-01-01"},
+    )
     body = r.json()
     assert body["total_count"] == len(expected) and body["incomplete_results"] is False
     assert r.headers["X-RateLimit-Resource"] == "search"
@@ -169,15 +208,17 @@ def test_etag_304_does_not_cost_rate_limit(github_server):
     assert etag.startswith('W/"') and first.headers["Last-Modified"].endswith("GMT")
     remaining = int(first.headers["X-RateLimit-Remaining"])
 
-    again = requests.get(url, params={"state": "all"}, timeout=10,
-                         headers={**auth(server), "If-None-Match": etag})
+    again = requests.get(
+        url, params={"state": "all"}, timeout=10, headers={**auth(server), "If-None-Match": etag}
+    )
     assert again.status_code == 304 and again.content == b""
     assert int(again.headers["X-RateLimit-Remaining"]) == remaining
     assert server.count_not_modified() == 1
 
     server.model.add_comment(repo.items[max(repo.items)], server.model.org.members[0], "ping")
-    changed = requests.get(url, params={"state": "all"}, timeout=10,
-                           headers={**auth(server), "If-None-Match": etag})
+    changed = requests.get(
+        url, params={"state": "all"}, timeout=10, headers={**auth(server), "If-None-Match": etag}
+    )
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert int(changed.headers["X-RateLimit-Remaining"]) == remaining - 1
     assert server.rate_units("core") == 2
@@ -225,8 +266,9 @@ def test_secondary_limit_429_and_retry_after(github_server):
     r = requests.get(f"{server.url}/orgs/acme", headers=auth(server), timeout=10)
     assert r.status_code == 429 and r.headers["Retry-After"] == "1"
     assert "secondary rate limit" in r.json()["message"]
-    assert requests.get(f"{server.url}/orgs/acme", headers=auth(server),
-                        timeout=10).status_code == 200
+    assert (
+        requests.get(f"{server.url}/orgs/acme", headers=auth(server), timeout=10).status_code == 200
+    )
 
     server.faults.add("secondary_rate_limit", r"^/orgs/acme$", retry_after=1)
     g = client(server, retry=GithubRetry(total=3, secondary_rate_wait=1))
@@ -246,8 +288,12 @@ def test_auth_bad_token_and_anonymous(github_server):
 
     anon = requests.get(f"{server.url}/orgs/acme", timeout=10)
     assert anon.status_code == 200 and anon.headers["X-RateLimit-Limit"] == "60"
-    assert requests.post(server.graphql_url, json={"query": "{ viewer { login } }"},
-                         timeout=10).status_code == 401
+    assert (
+        requests.post(
+            server.graphql_url, json={"query": "{ viewer { login } }"}, timeout=10
+        ).status_code
+        == 401
+    )
     private = next(r for r in server.model.org.repos if r.private)
     assert requests.get(f"{server.url}/repos/{private.full_name}", timeout=10).status_code == 404
     me = client(server).get_user()
@@ -259,20 +305,31 @@ def test_injected_faults(github_server):
     repo = busy_repo(server)
     server.faults.add("500", r"/issues$", times=2)
     url = f"{server.url}/repos/{repo.full_name}/issues"
-    assert [requests.get(url, headers=auth(server), timeout=10).status_code
-            for _ in range(3)] == [500, 500, 200]
+    assert [requests.get(url, headers=auth(server), timeout=10).status_code for _ in range(3)] == [
+        500,
+        500,
+        200,
+    ]
 
     slow = server.faults.add("slow", r"^/orgs/acme$", delay=0.6)
     with pytest.raises(requests.Timeout):
         requests.get(f"{server.url}/orgs/acme", headers=auth(server), timeout=0.2)
 
     server.faults.add("not_found", f"^/repos/{repo.full_name}$")
-    assert requests.get(f"{server.url}/repos/{repo.full_name}", headers=auth(server),
-                        timeout=10).status_code == 404
+    assert (
+        requests.get(
+            f"{server.url}/repos/{repo.full_name}", headers=auth(server), timeout=10
+        ).status_code
+        == 404
+    )
 
     fault = server.faults.add("502", "^/graphql$", body_contains="rateLimit")
-    r = requests.post(server.graphql_url, json={"query": "{ rateLimit { cost } }"},
-                      headers=auth(server), timeout=10)
+    r = requests.post(
+        server.graphql_url,
+        json={"query": "{ rateLimit { cost } }"},
+        headers=auth(server),
+        timeout=10,
+    )
     assert r.status_code == 502 and r.json()["data"] is None and fault.fired == 1
     assert slow.fired == 1 and server.stats()["faults"] >= 4
 
@@ -281,8 +338,9 @@ def test_deleted_repository_is_404_and_not_found(github_server):
     server = github_server
     repo = busy_repo(server)
     server.model.delete_repo(repo)
-    r = requests.get(f"{server.url}/repos/{repo.full_name}/issues", headers=auth(server),
-                     timeout=10)
+    r = requests.get(
+        f"{server.url}/repos/{repo.full_name}/issues", headers=auth(server), timeout=10
+    )
     assert r.status_code == 404 and r.json()["message"] == "Not Found"
     owner, name = repo.full_name.split("/")
     out = gql(server, f'query {{ repository(owner: "{owner}", name: "{name}") {{ name }} }}')
@@ -297,7 +355,7 @@ def test_enterprise_api_v3_prefix(github_server):
     r = g.get_repo(repo.full_name)
     assert r.url.startswith(f"{server.url}/api/v3/repos/")
     assert len(list(r.get_issues(state="all"))) == len(repo.items)
-    data, = [g.requester.graphql_query("query { viewer { login } }", {})[1]]
+    (data,) = [g.requester.graphql_query("query { viewer { login } }", {})[1]]
     assert data["data"]["viewer"]["login"] == server.model.org.members[0].login
     assert server.find(graphql=True)[0].enterprise_prefix
 
@@ -308,8 +366,9 @@ def test_github_app_installation_token(github_server):
 
     server = github_server
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     app_auth = Auth.AppAuth(424242, pem).get_installation_auth(server.installation_id)
     g = Github(auth=app_auth, base_url=server.url, retry=None, seconds_between_requests=None)
     assert g.get_organization("acme").login == "acme"
@@ -378,14 +437,23 @@ def test_graphql_aliases_match_rest(github_server):
     issues = {"r0": collected["issues"]}
     pulls = {"r1": collected["pullRequests"]}
     assert pages > 1
-    assert data["r0"]["licenseInfo"] == (None if not a.has_file("LICENSE") else {
-        "spdxId": a.license_spdx or "NOASSERTION", "key": a.license_key or "other",
-        "name": data["r0"]["licenseInfo"]["name"]})
+    assert data["r0"]["licenseInfo"] == (
+        None
+        if not a.has_file("LICENSE")
+        else {
+            "spdxId": a.license_spdx or "NOASSERTION",
+            "key": a.license_key or "other",
+            "name": data["r0"]["licenseInfo"]["name"],
+        }
+    )
 
     # REST view of the same repositories
     g = client(server)
-    rest_issues = [i for i in g.get_repo(a.full_name).get_issues(
-        state="all", sort="updated", direction="desc") if i.pull_request is None]
+    rest_issues = [
+        i
+        for i in g.get_repo(a.full_name).get_issues(state="all", sort="updated", direction="desc")
+        if i.pull_request is None
+    ]
     assert [n["number"] for n in issues["r0"]] == [i.number for i in rest_issues]
     for node, issue in zip(issues["r0"], rest_issues, strict=True):
         assert node["databaseId"] == issue.id and node["title"] == issue.title
@@ -394,19 +462,21 @@ def test_graphql_aliases_match_rest(github_server):
         assert node["updatedAt"] == issue.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
         assert node["comments"]["totalCount"] == issue.comments
         rest_comments = list(issue.get_comments())[:2]
-        assert [c["databaseId"] for c in node["comments"]["nodes"]] == [
-            c.id for c in rest_comments]
+        assert [c["databaseId"] for c in node["comments"]["nodes"]] == [c.id for c in rest_comments]
         assert [lab["name"] for lab in node["labels"]["nodes"]] == [
-            lab.name for lab in issue.labels]
+            lab.name for lab in issue.labels
+        ]
 
-    rest_pulls = list(g.get_repo(b.full_name).get_pulls(state="all", sort="updated",
-                                                        direction="desc"))
+    rest_pulls = list(
+        g.get_repo(b.full_name).get_pulls(state="all", sort="updated", direction="desc")
+    )
     assert [n["number"] for n in pulls["r1"]] == [p.number for p in rest_pulls]
     for node, pr in zip(pulls["r1"], rest_pulls, strict=True):
         assert node["databaseId"] == pr.id
         assert node["state"] == ("MERGED" if pr.merged_at else pr.state.upper())
         assert [(rv["databaseId"], rv["state"]) for rv in node["reviews"]["nodes"]] == [
-            (rv.id, rv.state) for rv in pr.get_reviews()]
+            (rv.id, rv.state) for rv in pr.get_reviews()
+        ]
         model_pr = b.items[node["number"]]
         assert isinstance(model_pr, PullRequest)
         expected_login = model_pr.author.graphql_login
@@ -440,8 +510,12 @@ def test_graphql_cost_accounting(github_server):
     }"""
     out = gql(server, query)
     # 1 + 100 + 100*50 = 5101 requests -> 51 points; nodes 100 + 5000 + 300000
-    assert out["data"]["rateLimit"] == {"cost": 51, "remaining": 5000 - 51, "used": 51,
-                                        "nodeCount": 305_100}
+    assert out["data"]["rateLimit"] == {
+        "cost": 51,
+        "remaining": 5000 - 51,
+        "used": 51,
+        "nodeCount": 305_100,
+    }
     cheap = gql(server, "{ rateLimit { cost remaining } viewer { login } }")
     assert cheap["data"]["rateLimit"] == {"cost": 1, "remaining": 5000 - 52}
     assert server.graphql_points() == 52
@@ -449,8 +523,9 @@ def test_graphql_cost_accounting(github_server):
 
     missing = gql(server, '{ organization(login: "acme") { repositories { nodes { name } } } }')
     assert missing["errors"][0]["type"] == "MISSING_PAGINATION_BOUNDARIES"
-    too_many = gql(server, '{ organization(login: "acme") { repositories(first: 101) '
-                           '{ nodes { name } } } }')
+    too_many = gql(
+        server, '{ organization(login: "acme") { repositories(first: 101) { nodes { name } } } }'
+    )
     assert too_many["errors"][0]["type"] == "EXCESSIVE_PAGINATION"
     assert server.graphql_points() == 52
 
@@ -462,26 +537,39 @@ def test_graphql_cost_accounting(github_server):
 def test_graphql_search_bot_authors_and_since(github_server):
     server = github_server
     model = server.model
-    member = next(u for u in model.org.members
-                  if any(i.is_pull_request and i.repo.owner.login != "acme"
-                         for i in model.items_by_author.get(u.login.lower(), [])))
-    out = gql(server, """query($q: String!) { search(query: $q, type: ISSUE, first: 100) {
+    member = next(
+        u
+        for u in model.org.members
+        if any(
+            i.is_pull_request and i.repo.owner.login != "acme"
+            for i in model.items_by_author.get(u.login.lower(), [])
+        )
+    )
+    out = gql(
+        server,
+        """query($q: String!) { search(query: $q, type: ISSUE, first: 100) {
         issueCount pageInfo { hasNextPage }
         nodes { ... on PullRequest { number mergedAt repository { nameWithOwner } } } } }""",
-              {"q": f"is:pr author:{member.login} -org:acme"})
+        {"q": f"is:pr author:{member.login} -org:acme"},
+    )
     search = out["data"]["search"]
     assert search["issueCount"] == len(search["nodes"]) > 0
-    assert all(not n["repository"]["nameWithOwner"].startswith("acme/")
-               for n in search["nodes"])
+    assert all(not n["repository"]["nameWithOwner"].startswith("acme/") for n in search["nodes"])
 
-    bot_pr = next(i for i in model.iter_items()
-                  if i.is_pull_request and i.author.login == "dependabot[bot]")
+    bot_pr = next(
+        i for i in model.iter_items() if i.is_pull_request and i.author.login == "dependabot[bot]"
+    )
     owner, name = bot_pr.repo.full_name.split("/")
-    data = gql(server, "query($o: String!, $n: String!, $k: Int!) { repository(owner: $o, "
-                       "name: $n) { pullRequest(number: $k) { author { login __typename } } } }",
-               {"o": owner, "n": name, "k": bot_pr.number})
+    data = gql(
+        server,
+        "query($o: String!, $n: String!, $k: Int!) { repository(owner: $o, "
+        "name: $n) { pullRequest(number: $k) { author { login __typename } } } }",
+        {"o": owner, "n": name, "k": bot_pr.number},
+    )
     assert data["data"]["repository"]["pullRequest"]["author"] == {
-        "login": "dependabot", "__typename": "Bot"}
+        "login": "dependabot",
+        "__typename": "Bot",
+    }
 
     # "something changed since the last run": a new comment bumps updatedAt
     old = min((i for i in bot_pr.repo.issues()), key=lambda i: i.updated_at)
@@ -489,13 +577,20 @@ def test_graphql_search_bot_authors_and_since(github_server):
     model.add_comment(old, model.org.members[0], "still relevant?")
     assert old.updated_at >= cutoff
     since = cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
-    changed = gql(server, "query($s: DateTime, $o: String!, $n: String!) { repository(owner: $o, "
-                          "name: $n) { issues(first: 10, filterBy: {since: $s}) { nodes { number "
-                          "} } } }", {"s": since, "o": owner, "n": name})
+    changed = gql(
+        server,
+        "query($s: DateTime, $o: String!, $n: String!) { repository(owner: $o, "
+        "name: $n) { issues(first: 10, filterBy: {since: $s}) { nodes { number "
+        "} } } }",
+        {"s": since, "o": owner, "n": name},
+    )
     assert changed["data"]["repository"]["issues"]["nodes"] == [{"number": old.number}]
-    rest = requests.get(f"{server.url}/repos/{bot_pr.repo.full_name}/issues",
-                        params={"state": "all", "since": since}, headers=auth(server),
-                        timeout=10).json()
+    rest = requests.get(
+        f"{server.url}/repos/{bot_pr.repo.full_name}/issues",
+        params={"state": "all", "since": since},
+        headers=auth(server),
+        timeout=10,
+    ).json()
     assert [i["number"] for i in rest] == [old.number]
 
 
@@ -506,9 +601,18 @@ def test_generate_org_is_deterministic_realistic_and_fast():
     again = generate_org("acme", n_repos=500, seed=7)
 
     def fingerprint(m):
-        return [(r.full_name, r.id, r.license_spdx, r.archived, r.fork, len(r.items),
-                 [(i.number, i.id, i.author.login, i.updated_at) for i in r.items.values()])
-                for r in m.repos.values()]
+        return [
+            (
+                r.full_name,
+                r.id,
+                r.license_spdx,
+                r.archived,
+                r.fork,
+                len(r.items),
+                [(i.number, i.id, i.author.login, i.updated_at) for i in r.items.values()],
+            )
+            for r in m.repos.values()
+        ]
 
     assert fingerprint(big) == fingerprint(again)
     org_repos = big.org.repos
@@ -520,9 +624,12 @@ def test_generate_org_is_deterministic_realistic_and_fast():
     for item in big.iter_items():
         assert item.updated_at >= item.newest_activity() >= item.created_at
     assert big.get_repo("kubernetes", "kubernetes") is not None
-    upstream_by_members = [i for u in big.org.members
-                           for i in big.items_by_author.get(u.login.lower(), [])
-                           if i.repo.owner.login != "acme" and i.is_pull_request]
+    upstream_by_members = [
+        i
+        for u in big.org.members
+        for i in big.items_by_author.get(u.login.lower(), [])
+        if i.repo.owner.login != "acme" and i.is_pull_request
+    ]
     assert len(upstream_by_members) > 20
 
 
@@ -550,13 +657,18 @@ def test_model_mutations_show_up_everywhere(github_server):
     contributions = dict(repo.contributors())
     assert contributions[member.login] >= 3
 
-    out = gql(server, "query($o: String!, $n: String!, $k: Int!) { repository(owner: $o, "
-                      "name: $n) { pullRequest(number: $k) { state mergedAt reviews(first: 5) "
-                      "{ nodes { state author { login } } } } issue(number: 1) { number } } }",
-              {"o": "acme", "n": repo.name, "k": pr.number})
+    out = gql(
+        server,
+        "query($o: String!, $n: String!, $k: Int!) { repository(owner: $o, "
+        "name: $n) { pullRequest(number: $k) { state mergedAt reviews(first: 5) "
+        "{ nodes { state author { login } } } } issue(number: 1) { number } } }",
+        {"o": "acme", "n": repo.name, "k": pr.number},
+    )
     node = out["data"]["repository"]["pullRequest"]
     assert node["state"] == "MERGED" and [r["state"] for r in node["reviews"]["nodes"]] == [
-        "APPROVED", "COMMENTED"]
+        "APPROVED",
+        "COMMENTED",
+    ]
     found = g.search_issues(f"repo:{repo.full_name} is:pr is:merged Fix the brand new bug")
     assert [i.number for i in found] == [pr.number]
 

@@ -6,6 +6,7 @@ time zones, authors, committers, trailers, merges and binary files exactly.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import subprocess
@@ -306,6 +307,8 @@ def write_repository(
         except BaseException:
             process.kill()
             process.wait()
+            with contextlib.suppress(BrokenPipeError):  # unsent buffered bytes have no reader
+                process.stdin.close()
             raise
         returncode = process.wait()
         if returncode != 0:

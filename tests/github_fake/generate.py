@@ -19,50 +19,255 @@ from .model import (
     User,
 )
 
-FIRST = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
-         "mallory", "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter",
-         "yara", "zoe", "amir", "bea", "chen", "dana", "eli", "fatima", "goran", "hana", "igor",
-         "jin", "kofi", "lena", "mateo", "nora", "oren", "priya", "quinn", "rosa", "sven"]
-LAST = ["smith", "nguyen", "garcia", "kim", "mueller", "rossi", "tanaka", "silva", "novak",
-        "okafor", "larsen", "dubois", "kowalski", "haddad", "ivanova", "costa", "berg", "sato",
-        "moreau", "fischer", "ali", "lopez", "schmidt", "wang", "patel", "jensen", "horvat",
-        "romero", "yilmaz", "weber"]
-ADJ = ["fast", "tiny", "cloud", "open", "smart", "secure", "simple", "quantum", "green", "rapid",
-       "deep", "bright", "shared", "blue", "native", "lean", "solid", "happy", "prime", "micro"]
-NOUN = ["api", "cli", "sdk", "operator", "dashboard", "gateway", "parser", "scheduler", "cache",
-        "router", "proxy", "agent", "indexer", "docs", "website", "toolkit", "exporter", "broker",
-        "runner", "config", "auth", "metrics", "search", "store", "ui", "helm-charts"]
-TOPICS = ["python", "kubernetes", "go", "rust", "observability", "security", "cli", "devops",
-          "machine-learning", "data", "hacktoberfest", "open-source", "cloud-native", "api",
-          "frontend", "react", "terraform", "monitoring"]
-LANGUAGES = ["Python", "Go", "TypeScript", "Rust", "Java", "JavaScript", "C++", "Shell", "Ruby",
-             "Kotlin"]
-LICENSE_WEIGHTS = [("Apache-2.0", 40), ("MIT", 35), ("BSD-3-Clause", 8), ("GPL-3.0", 4),
-                   ("MPL-2.0", 4), ("BSD-2-Clause", 3), ("LGPL-2.1", 2), ("AGPL-3.0", 1),
-                   ("ISC", 2), ("NOASSERTION", 5)]
-ISSUE_TITLES = ["Crash when {x} is empty", "Support {x} in config", "Docs: explain {x}",
-                "Flaky test in {x}", "Improve {x} performance", "Add {x} option",
-                "Error message for {x} is unclear", "Upgrade {x}", "Memory leak in {x}",
-                "Question about {x}"]
-PR_TITLES = ["Fix {x} handling", "Add {x} support", "Refactor {x}", "docs: document {x}",
-             "test: cover {x}", "perf: speed up {x}", "chore: clean up {x}", "feat: {x} flag"]
-THINGS = ["timeouts", "pagination", "retries", "logging", "the parser", "TLS", "caching",
-          "unicode", "the CLI", "auth tokens", "proxies", "YAML", "metrics", "webhooks"]
-DEPS = ["requests", "urllib3", "golang.org/x/net", "lodash", "serde", "actions/checkout",
-        "pyyaml", "express", "tokio", "jackson-databind"]
-COMMENTS = ["Thanks for the report!", "I can reproduce this.", "LGTM", "Could you add a test?",
-            "Fixed in the latest release.", "Any update on this?", "+1", "Working on it.",
-            "Closing as duplicate.", "Nice catch!"]
+FIRST = [
+    "alice",
+    "bob",
+    "carol",
+    "dave",
+    "erin",
+    "frank",
+    "grace",
+    "heidi",
+    "ivan",
+    "judy",
+    "mallory",
+    "niaj",
+    "olivia",
+    "peggy",
+    "rupert",
+    "sybil",
+    "trent",
+    "victor",
+    "walter",
+    "yara",
+    "zoe",
+    "amir",
+    "bea",
+    "chen",
+    "dana",
+    "eli",
+    "fatima",
+    "goran",
+    "hana",
+    "igor",
+    "jin",
+    "kofi",
+    "lena",
+    "mateo",
+    "nora",
+    "oren",
+    "priya",
+    "quinn",
+    "rosa",
+    "sven",
+]
+LAST = [
+    "smith",
+    "nguyen",
+    "garcia",
+    "kim",
+    "mueller",
+    "rossi",
+    "tanaka",
+    "silva",
+    "novak",
+    "okafor",
+    "larsen",
+    "dubois",
+    "kowalski",
+    "haddad",
+    "ivanova",
+    "costa",
+    "berg",
+    "sato",
+    "moreau",
+    "fischer",
+    "ali",
+    "lopez",
+    "schmidt",
+    "wang",
+    "patel",
+    "jensen",
+    "horvat",
+    "romero",
+    "yilmaz",
+    "weber",
+]
+ADJ = [
+    "fast",
+    "tiny",
+    "cloud",
+    "open",
+    "smart",
+    "secure",
+    "simple",
+    "quantum",
+    "green",
+    "rapid",
+    "deep",
+    "bright",
+    "shared",
+    "blue",
+    "native",
+    "lean",
+    "solid",
+    "happy",
+    "prime",
+    "micro",
+]
+NOUN = [
+    "api",
+    "cli",
+    "sdk",
+    "operator",
+    "dashboard",
+    "gateway",
+    "parser",
+    "scheduler",
+    "cache",
+    "router",
+    "proxy",
+    "agent",
+    "indexer",
+    "docs",
+    "website",
+    "toolkit",
+    "exporter",
+    "broker",
+    "runner",
+    "config",
+    "auth",
+    "metrics",
+    "search",
+    "store",
+    "ui",
+    "helm-charts",
+]
+TOPICS = [
+    "python",
+    "kubernetes",
+    "go",
+    "rust",
+    "observability",
+    "security",
+    "cli",
+    "devops",
+    "machine-learning",
+    "data",
+    "hacktoberfest",
+    "open-source",
+    "cloud-native",
+    "api",
+    "frontend",
+    "react",
+    "terraform",
+    "monitoring",
+]
+LANGUAGES = [
+    "Python",
+    "Go",
+    "TypeScript",
+    "Rust",
+    "Java",
+    "JavaScript",
+    "C++",
+    "Shell",
+    "Ruby",
+    "Kotlin",
+]
+LICENSE_WEIGHTS = [
+    ("Apache-2.0", 40),
+    ("MIT", 35),
+    ("BSD-3-Clause", 8),
+    ("GPL-3.0", 4),
+    ("MPL-2.0", 4),
+    ("BSD-2-Clause", 3),
+    ("LGPL-2.1", 2),
+    ("AGPL-3.0", 1),
+    ("ISC", 2),
+    ("NOASSERTION", 5),
+]
+ISSUE_TITLES = [
+    "Crash when {x} is empty",
+    "Support {x} in config",
+    "Docs: explain {x}",
+    "Flaky test in {x}",
+    "Improve {x} performance",
+    "Add {x} option",
+    "Error message for {x} is unclear",
+    "Upgrade {x}",
+    "Memory leak in {x}",
+    "Question about {x}",
+]
+PR_TITLES = [
+    "Fix {x} handling",
+    "Add {x} support",
+    "Refactor {x}",
+    "docs: document {x}",
+    "test: cover {x}",
+    "perf: speed up {x}",
+    "chore: clean up {x}",
+    "feat: {x} flag",
+]
+THINGS = [
+    "timeouts",
+    "pagination",
+    "retries",
+    "logging",
+    "the parser",
+    "TLS",
+    "caching",
+    "unicode",
+    "the CLI",
+    "auth tokens",
+    "proxies",
+    "YAML",
+    "metrics",
+    "webhooks",
+]
+DEPS = [
+    "requests",
+    "urllib3",
+    "golang.org/x/net",
+    "lodash",
+    "serde",
+    "actions/checkout",
+    "pyyaml",
+    "express",
+    "tokio",
+    "jackson-databind",
+]
+COMMENTS = [
+    "Thanks for the report!",
+    "I can reproduce this.",
+    "LGTM",
+    "Could you add a test?",
+    "Fixed in the latest release.",
+    "Any update on this?",
+    "+1",
+    "Working on it.",
+    "Closing as duplicate.",
+    "Nice catch!",
+]
 
 #: Upstream projects (in other organizations) members contribute to: (org, repo, language).
-UPSTREAM = [("kubernetes", "kubernetes", "Go"), ("python", "cpython", "Python"),
-            ("nodejs", "node", "JavaScript"), ("rust-lang", "rust", "Rust"),
-            ("apache", "kafka", "Java"), ("pallets", "flask", "Python"),
-            ("django", "django", "Python"), ("grafana", "grafana", "TypeScript")]
+UPSTREAM = [
+    ("kubernetes", "kubernetes", "Go"),
+    ("python", "cpython", "Python"),
+    ("nodejs", "node", "JavaScript"),
+    ("rust-lang", "rust", "Rust"),
+    ("apache", "kafka", "Java"),
+    ("pallets", "flask", "Python"),
+    ("django", "django", "Python"),
+    ("grafana", "grafana", "TypeScript"),
+]
 
 #: (login, real GitHub id) of the bots that show up in generated data.
-BOTS = [("dependabot[bot]", 49699333), ("renovate[bot]", 29139614),
-        ("github-actions[bot]", 41898282)]
+BOTS = [
+    ("dependabot[bot]", 49699333),
+    ("renovate[bot]", 29139614),
+    ("github-actions[bot]", 41898282),
+]
 
 _T = timedelta
 
@@ -90,10 +295,15 @@ class _Gen:
 
     def user(self, login: str, *, company: str | None = None) -> User:
         first, _, last = login.partition("-")
-        u = User(login=login, id=self.m.next_id("user"), type="User",
-                 name=f"{first.title()} {last.title()}".strip(),
-                 email=f"{login}@example.com" if self.rng.random() < 0.5 else None,
-                 company=company, created_at=self.now - _T(days=self.rng.randint(400, 4000)))
+        u = User(
+            login=login,
+            id=self.m.next_id("user"),
+            type="User",
+            name=f"{first.title()} {last.title()}".strip(),
+            email=f"{login}@example.com" if self.rng.random() < 0.5 else None,
+            company=company,
+            created_at=self.now - _T(days=self.rng.randint(400, 4000)),
+        )
         u.updated_at = _rand_between(self.rng, u.created_at, self.now)
         self.m.users[login.lower()] = u
         return u
@@ -117,21 +327,42 @@ class _Gen:
         times = sorted(_rand_between(self.rng, item.created_at, end) for _ in range(n))
         for t in times:
             upd = t if self.rng.random() < 0.9 else _rand_between(self.rng, t, end)
-            item.comments.append(Comment(id=self.m.next_id("comment"),
-                                         author=self.rng.choice(people),
-                                         body=self.rng.choice(COMMENTS), created_at=t,
-                                         updated_at=upd, issue=item))
+            item.comments.append(
+                Comment(
+                    id=self.m.next_id("comment"),
+                    author=self.rng.choice(people),
+                    body=self.rng.choice(COMMENTS),
+                    created_at=t,
+                    updated_at=upd,
+                    issue=item,
+                )
+            )
 
-    def issue(self, repo: Repository, number: int, created: datetime, author: User,
-              people: list[User], comment_range: tuple[int, int]) -> Issue:
+    def issue(
+        self,
+        repo: Repository,
+        number: int,
+        created: datetime,
+        author: User,
+        people: list[User],
+        comment_range: tuple[int, int],
+    ) -> Issue:
         rng = self.rng
         title = rng.choice(ISSUE_TITLES).format(x=rng.choice(THINGS))
-        it = Issue(repo=repo, number=number, id=self.m.next_id("issue"), title=title,
-                   author=author, created_at=created, updated_at=created,
-                   body=f"Steps to reproduce: {title.lower()}.")
+        it = Issue(
+            repo=repo,
+            number=number,
+            id=self.m.next_id("issue"),
+            title=title,
+            author=author,
+            created_at=created,
+            updated_at=created,
+            body=f"Steps to reproduce: {title.lower()}.",
+        )
         if rng.random() < 0.6:
-            it.labels.append(self.m.label(repo, rng.choice(["bug", "enhancement", "question",
-                                                             "documentation"])))
+            it.labels.append(
+                self.m.label(repo, rng.choice(["bug", "enhancement", "question", "documentation"]))
+            )
             if rng.random() < 0.15:
                 it.labels.append(self.m.label(repo, "good first issue"))
         end = self.now
@@ -145,9 +376,16 @@ class _Gen:
         it.updated_at = it.newest_activity()
         return it
 
-    def pull(self, repo: Repository, number: int, created: datetime, author: User,
-             people: list[User], reviewers: list[User], comment_range: tuple[int, int]
-             ) -> PullRequest:
+    def pull(
+        self,
+        repo: Repository,
+        number: int,
+        created: datetime,
+        author: User,
+        people: list[User],
+        reviewers: list[User],
+        comment_range: tuple[int, int],
+    ) -> PullRequest:
         rng = self.rng
         if author.is_bot:
             dep = rng.choice(DEPS)
@@ -156,17 +394,29 @@ class _Gen:
         else:
             title = rng.choice(PR_TITLES).format(x=rng.choice(THINGS))
             head = f"{author.login.split('-')[0]}/{title.split()[0].lower().strip(':')}-{number}"
-        pr = PullRequest(repo=repo, number=number, id=self.m.next_id("issue"),
-                         pull_id=self.m.next_id("pull"), title=title, author=author,
-                         created_at=created, updated_at=created, body=f"This PR: {title}.",
-                         head_ref=head, base_ref=repo.default_branch,
-                         commits=rng.randint(1, 6), additions=rng.randint(1, 800),
-                         deletions=rng.randint(0, 300), changed_files=rng.randint(1, 25))
+        pr = PullRequest(
+            repo=repo,
+            number=number,
+            id=self.m.next_id("issue"),
+            pull_id=self.m.next_id("pull"),
+            title=title,
+            author=author,
+            created_at=created,
+            updated_at=created,
+            body=f"This PR: {title}.",
+            head_ref=head,
+            base_ref=repo.default_branch,
+            commits=rng.randint(1, 6),
+            additions=rng.randint(1, 800),
+            deletions=rng.randint(0, 300),
+            changed_files=rng.randint(1, 25),
+        )
         if author.is_bot:
             pr.labels.append(self.m.label(repo, "dependencies"))
         elif rng.random() < 0.3:
-            pr.labels.append(self.m.label(repo, rng.choice(["bug", "enhancement",
-                                                             "documentation"])))
+            pr.labels.append(
+                self.m.label(repo, rng.choice(["bug", "enhancement", "documentation"]))
+            )
         roll = rng.random()
         end = self.now
         old_enough = created < self.now - _T(days=1)
@@ -193,25 +443,47 @@ class _Gen:
                 if pr.merged_at is not None and k == len(times) - 1:
                     state = "APPROVED"
                 else:
-                    state = rng.choices(("APPROVED", "COMMENTED", "CHANGES_REQUESTED"),
-                                        (45, 35, 20))[0]
-                rv = Review(id=self.m.next_id("review"), author=rng.choice(candidates),
-                            state=state, submitted_at=t, pull=pr,
-                            body="" if state == "APPROVED" else rng.choice(COMMENTS))
+                    state = rng.choices(
+                        ("APPROVED", "COMMENTED", "CHANGES_REQUESTED"), (45, 35, 20)
+                    )[0]
+                rv = Review(
+                    id=self.m.next_id("review"),
+                    author=rng.choice(candidates),
+                    state=state,
+                    submitted_at=t,
+                    pull=pr,
+                    body="" if state == "APPROVED" else rng.choice(COMMENTS),
+                )
                 pr.reviews.append(rv)
                 if state != "APPROVED" and rng.random() < 0.7:
                     for _ in range(rng.randint(1, 3)):
-                        pr.review_comments.append(ReviewComment(
-                            id=self.m.next_id("review_comment"), author=rv.author,
-                            body=rng.choice(COMMENTS), created_at=t, updated_at=t,
-                            review_id=rv.id, path=f"src/{rng.choice(NOUN)}.py",
-                            line=rng.randint(1, 400), pull=pr))
+                        pr.review_comments.append(
+                            ReviewComment(
+                                id=self.m.next_id("review_comment"),
+                                author=rv.author,
+                                body=rng.choice(COMMENTS),
+                                created_at=t,
+                                updated_at=t,
+                                review_id=rv.id,
+                                path=f"src/{rng.choice(NOUN)}.py",
+                                line=rng.randint(1, 400),
+                                pull=pr,
+                            )
+                        )
         pr.updated_at = pr.newest_activity()
         return pr
 
-    def fill_repo(self, repo: Repository, n_items: int, members: list[User],
-                  outsiders: list[User], bots: list[User], maintainers: list[User],
-                  comment_range: tuple[int, int], pr_ratio: float = 0.55) -> None:
+    def fill_repo(
+        self,
+        repo: Repository,
+        n_items: int,
+        members: list[User],
+        outsiders: list[User],
+        bots: list[User],
+        maintainers: list[User],
+        comment_range: tuple[int, int],
+        pr_ratio: float = 0.55,
+    ) -> None:
         rng = self.rng
         people = members + outsiders
         start = repo.created_at
@@ -227,8 +499,9 @@ class _Gen:
                     author = rng.choice(maintainers if rng.random() < 0.6 else members)
                 else:
                     author = rng.choice(outsiders)
-                item: Issue = self.pull(repo, number, created, author, commenters,
-                                        maintainers, comment_range)
+                item: Issue = self.pull(
+                    repo, number, created, author, commenters, maintainers, comment_range
+                )
             else:
                 author = rng.choice(outsiders if outsiders and rng.random() < 0.5 else members)
                 item = self.issue(repo, number, created, author, commenters, comment_range)
@@ -253,21 +526,38 @@ class _Gen:
             if pre:
                 tag += f"-rc.{rng.randint(1, 3)}"
             draft = k == len(times) - 1 and rng.random() < 0.1
-            repo.releases.append(Release(
-                id=self.m.next_id("release"), tag_name=tag, name=f"Release {tag}",
-                author=rng.choice(authors), created_at=t,
-                published_at=None if draft else t + _T(minutes=rng.randint(1, 30)),
-                draft=draft, prerelease=pre, body=f"Changes in {tag}.",
-                target_commitish=repo.default_branch, repo=repo))
+            repo.releases.append(
+                Release(
+                    id=self.m.next_id("release"),
+                    tag_name=tag,
+                    name=f"Release {tag}",
+                    author=rng.choice(authors),
+                    created_at=t,
+                    published_at=None if draft else t + _T(minutes=rng.randint(1, 30)),
+                    draft=draft,
+                    prerelease=pre,
+                    body=f"Changes in {tag}.",
+                    target_commitish=repo.default_branch,
+                    repo=repo,
+                )
+            )
 
 
-def generate_org(login: str = "acme", n_repos: int = 12, seed: int = 1, *,
-                 issues_per_repo: int | tuple[int, int] = (2, 40),
-                 comments_per_item: int | tuple[int, int] = (0, 6),
-                 releases_per_repo: int | tuple[int, int] = (0, 12),
-                 n_members: int | None = None, n_outside: int | None = None,
-                 upstream: bool = True, upstream_prs_per_member: float = 1.5,
-                 now: datetime = DEFAULT_NOW, model: GitHubModel | None = None) -> GitHubModel:
+def generate_org(
+    login: str = "acme",
+    n_repos: int = 12,
+    seed: int = 1,
+    *,
+    issues_per_repo: int | tuple[int, int] = (2, 40),
+    comments_per_item: int | tuple[int, int] = (0, 6),
+    releases_per_repo: int | tuple[int, int] = (0, 12),
+    n_members: int | None = None,
+    n_outside: int | None = None,
+    upstream: bool = True,
+    upstream_prs_per_member: float = 1.5,
+    now: datetime = DEFAULT_NOW,
+    model: GitHubModel | None = None,
+) -> GitHubModel:
     """Build a deterministic organization ``login`` with ``n_repos`` repositories.
 
     Contents: members (first one is an admin and the default token's viewer), outside
@@ -291,21 +581,30 @@ def generate_org(login: str = "acme", n_repos: int = 12, seed: int = 1, *,
 
     bots = []
     for bot_login, bot_id in BOTS:
-        b = m.get_user(bot_login) or User(login=bot_login, id=bot_id, type="Bot",
-                                          created_at=datetime(2019, 1, 1, tzinfo=now.tzinfo))
+        b = m.get_user(bot_login) or User(
+            login=bot_login,
+            id=bot_id,
+            type="Bot",
+            created_at=datetime(2019, 1, 1, tzinfo=now.tzinfo),
+        )
         m.users[bot_login.lower()] = b
         bots.append(b)
 
-    org = Organization(login=login, id=m.next_id("org"), name=f"{login.title()} Inc.",
-                       description=f"Open source at {login.title()}",
-                       email=f"opensource@{login}.example", blog=f"https://{login}.example",
-                       created_at=now - _T(days=9 * 365))
+    org = Organization(
+        login=login,
+        id=m.next_id("org"),
+        name=f"{login.title()} Inc.",
+        description=f"Open source at {login.title()}",
+        email=f"opensource@{login}.example",
+        blog=f"https://{login}.example",
+        created_at=now - _T(days=9 * 365),
+    )
     org.updated_at = now - _T(days=3)
     m.orgs[login.lower()] = org
     members = g.people(n_members, company=f"@{login}")
     org.members = list(members)
     org.admins = {members[0].login.lower()}
-    for extra in members[1:: max(1, len(members) // 3)]:
+    for extra in members[1 :: max(1, len(members) // 3)]:
         org.admins.add(extra.login.lower())
     outsiders = g.people(n_outside)
 
@@ -315,23 +614,40 @@ def generate_org(login: str = "acme", n_repos: int = 12, seed: int = 1, *,
         for org_login, repo_name, lang in UPSTREAM:
             uorg = m.get_org(org_login)
             if uorg is None:
-                uorg = Organization(login=org_login, id=m.next_id("org"),
-                                    name=org_login.title(), created_at=now - _T(days=4000))
+                uorg = Organization(
+                    login=org_login,
+                    id=m.next_id("org"),
+                    name=org_login.title(),
+                    created_at=now - _T(days=4000),
+                )
                 m.orgs[org_login.lower()] = uorg
                 uorg.members = g.people(4, prefix=f"{org_login[:3]}-")
             if m.get_repo(org_login, repo_name) is not None:
                 upstream_repos.append(m.get_repo(org_login, repo_name))  # type: ignore[arg-type]
                 continue
-            r = Repository(owner=uorg, name=repo_name, id=m.next_id("repo"),
-                           license_spdx="Apache-2.0" if lang != "Python" else "NOASSERTION",
-                           stars=rng.randint(20_000, 110_000), forks=rng.randint(5_000, 40_000),
-                           watchers=rng.randint(500, 3_000), language=lang,
-                           topics=[lang.lower(), "open-source"],
-                           description=f"The {repo_name} project",
-                           created_at=now - _T(days=rng.randint(3000, 5000)),
-                           pushed_at=now - _T(hours=rng.randint(1, 48)),
-                           files={"README", "LICENSE", "CONTRIBUTING", "CODE_OF_CONDUCT",
-                                  "SECURITY", "ISSUE_TEMPLATE", "PULL_REQUEST_TEMPLATE"})
+            r = Repository(
+                owner=uorg,
+                name=repo_name,
+                id=m.next_id("repo"),
+                license_spdx="Apache-2.0" if lang != "Python" else "NOASSERTION",
+                stars=rng.randint(20_000, 110_000),
+                forks=rng.randint(5_000, 40_000),
+                watchers=rng.randint(500, 3_000),
+                language=lang,
+                topics=[lang.lower(), "open-source"],
+                description=f"The {repo_name} project",
+                created_at=now - _T(days=rng.randint(3000, 5000)),
+                pushed_at=now - _T(hours=rng.randint(1, 48)),
+                files={
+                    "README",
+                    "LICENSE",
+                    "CONTRIBUTING",
+                    "CODE_OF_CONDUCT",
+                    "SECURITY",
+                    "ISSUE_TEMPLATE",
+                    "PULL_REQUEST_TEMPLATE",
+                },
+            )
             r.updated_at = r.pushed_at  # type: ignore[assignment]
             m._register_repo(r)
             upstream_repos.append(r)
@@ -360,35 +676,63 @@ def generate_org(login: str = "acme", n_repos: int = 12, seed: int = 1, *,
         visibility = "public" if vis_roll < 0.8 else ("private" if vis_roll < 0.95 else "internal")
         lic = rng.choices(lic_names, lic_weights)[0] if rng.random() < 0.8 else None
         stars = min(25_000, int(rng.paretovariate(1.1) * 4) - 4)
-        files = {f for f, p in (("README", 0.95), ("CONTRIBUTING", 0.5),
-                                ("CODE_OF_CONDUCT", 0.4), ("SECURITY", 0.3),
-                                ("ISSUE_TEMPLATE", 0.35), ("PULL_REQUEST_TEMPLATE", 0.3))
-                 if rng.random() < p}
+        files = {
+            f
+            for f, p in (
+                ("README", 0.95),
+                ("CONTRIBUTING", 0.5),
+                ("CODE_OF_CONDUCT", 0.4),
+                ("SECURITY", 0.3),
+                ("ISSUE_TEMPLATE", 0.35),
+                ("PULL_REQUEST_TEMPLATE", 0.3),
+            )
+            if rng.random() < p
+        }
         if lic:
             files.add("LICENSE")
         repo = Repository(
-            owner=org, name=name, id=m.next_id("repo"), visibility=visibility,
-            fork=fork_of is not None, parent=fork_of, archived=archived,
-            default_branch="main" if rng.random() < 0.85 else "master", license_spdx=lic,
-            stars=stars, forks=stars // rng.randint(4, 12), watchers=1 + stars // 15,
+            owner=org,
+            name=name,
+            id=m.next_id("repo"),
+            visibility=visibility,
+            fork=fork_of is not None,
+            parent=fork_of,
+            archived=archived,
+            default_branch="main" if rng.random() < 0.85 else "master",
+            license_spdx=lic,
+            stars=stars,
+            forks=stars // rng.randint(4, 12),
+            watchers=1 + stars // 15,
             topics=sorted(rng.sample(TOPICS, rng.randint(0, 4))),
-            description=None if rng.random() < 0.1 else f"A {name.replace('-', ' ')} for "
-            f"{login.title()} services",
+            description=None
+            if rng.random() < 0.1
+            else f"A {name.replace('-', ' ')} for {login.title()} services",
             homepage=f"https://{name}.{login}.example" if rng.random() < 0.2 else None,
             language=(fork_of.language if fork_of else rng.choice(LANGUAGES)),
-            size=rng.randint(10, 90_000), created_at=created, pushed_at=pushed, files=files)
+            size=rng.randint(10, 90_000),
+            created_at=created,
+            pushed_at=pushed,
+            files=files,
+        )
         repo.updated_at = max(pushed, created + _T(seconds=rng.randint(0, 3600)))
         if repo.updated_at > now:
             repo.updated_at = now
         m._register_repo(repo)
         maintainers = rng.sample(members, min(len(members), rng.randint(1, 4)))
         n_items = 0 if fork_of is not None else _count(rng, issues_per_repo)
-        g.fill_repo(repo, n_items, members, outsiders, bots, maintainers,
-                    comments_per_item if isinstance(comments_per_item, tuple)
-                    else (comments_per_item, comments_per_item))
+        g.fill_repo(
+            repo,
+            n_items,
+            members,
+            outsiders,
+            bots,
+            maintainers,
+            comments_per_item
+            if isinstance(comments_per_item, tuple)
+            else (comments_per_item, comments_per_item),
+        )
         if fork_of is None:
-            g.releases(repo, _count(rng, releases_per_repo),
-                       [*maintainers, bots[2]])
+            g.releases(repo, _count(rng, releases_per_repo), [*maintainers, bots[2]])
 
     # members' contributions to upstream projects (and upstream's own traffic)
     for r in upstream_repos:
@@ -398,21 +742,29 @@ def generate_org(login: str = "acme", n_repos: int = 12, seed: int = 1, *,
         locals_ = outsiders[: max(4, len(outsiders) // 4)]
         base_number = max(r.items, default=rng.randint(10_000, 120_000))
         contributors = [u for u in members if rng.random() < 0.35] or members[:1]
-        n_member_prs = max(2, int(len(contributors) * upstream_prs_per_member
-                                  / max(1, len(upstream_repos)) * 2))
+        n_member_prs = max(
+            2, int(len(contributors) * upstream_prs_per_member / max(1, len(upstream_repos)) * 2)
+        )
         items: list[tuple[datetime, User, bool]] = []
         for _ in range(n_member_prs):
-            items.append((_rand_between(rng, now - _T(days=3 * 365), now),
-                          rng.choice(contributors), rng.random() < 0.8))
+            items.append(
+                (
+                    _rand_between(rng, now - _T(days=3 * 365), now),
+                    rng.choice(contributors),
+                    rng.random() < 0.8,
+                )
+            )
         for _ in range(6):
-            items.append((_rand_between(rng, now - _T(days=3 * 365), now), rng.choice(locals_),
-                          True))
+            items.append(
+                (_rand_between(rng, now - _T(days=3 * 365), now), rng.choice(locals_), True)
+            )
         items.sort(key=lambda x: x[0])
         for offset, (created, author, is_pr) in enumerate(items, start=1):
             number = base_number + offset
             if is_pr:
-                it: Issue = g.pull(r, number, created, author, [*maintainers, author],
-                                   maintainers, (0, 3))
+                it: Issue = g.pull(
+                    r, number, created, author, [*maintainers, author], maintainers, (0, 3)
+                )
             else:
                 it = g.issue(r, number, created, author, [*maintainers, author], (0, 3))
             m._register_item(it)

@@ -121,8 +121,12 @@ def _arg_value(node: FieldNode, name: str, variables: dict[str, Any]) -> Any:
     return None
 
 
-def analyze(schema: GraphQLSchema, document: graphql.DocumentNode, operation_name: str | None,
-            variables: dict[str, Any]) -> CostAnalysis:
+def analyze(
+    schema: GraphQLSchema,
+    document: graphql.DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any],
+) -> CostAnalysis:
     """Connection accounting per GitHub's documented rate-limit algorithm.
 
     Each connection costs the product of ``first``/``last`` of its ancestor connections
@@ -133,8 +137,9 @@ def analyze(schema: GraphQLSchema, document: graphql.DocumentNode, operation_nam
     op = graphql.get_operation_ast(document, operation_name)
     if op is None:
         return result
-    fragments = {d.name.value: d for d in document.definitions
-                 if isinstance(d, FragmentDefinitionNode)}
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
     variables = dict(variables or {})
     for vd in op.variable_definitions or ():
         name = vd.variable.name.value
@@ -157,36 +162,53 @@ def analyze(schema: GraphQLSchema, document: graphql.DocumentNode, operation_nam
                 ftype = graphql.get_named_type(fdef.type)
                 child_mult = mult
                 fpath = [*path, (sel.alias.value if sel.alias else name)]
-                if name == "rateLimit" and parent is root and _arg_value(sel, "dryRun",
-                                                                          variables):
+                if name == "rateLimit" and parent is root and _arg_value(sel, "dryRun", variables):
                     result.dry_run = True
                 if ftype.name.endswith("Connection") and "first" in fdef.args:
                     first = _arg_value(sel, "first", variables)
                     last = _arg_value(sel, "last", variables)
-                    if first is None and last is None and not _selects_nodes(
-                            sel.selection_set, fragments):
+                    if (
+                        first is None
+                        and last is None
+                        and not _selects_nodes(sel.selection_set, fragments)
+                    ):
                         # totalCount/pageInfo only: allowed without first/last, like GitHub
                         result.requests += mult
                         continue
                     if first is None and last is None:
-                        result.errors.append(_err(
-                            "MISSING_PAGINATION_BOUNDARIES", sel, fpath,
-                            f"You must provide a `first` or `last` value to properly "
-                            f"paginate the `{name}` connection."))
+                        result.errors.append(
+                            _err(
+                                "MISSING_PAGINATION_BOUNDARIES",
+                                sel,
+                                fpath,
+                                f"You must provide a `first` or `last` value to properly "
+                                f"paginate the `{name}` connection.",
+                            )
+                        )
                         continue
                     if first is not None and last is not None:
-                        result.errors.append(_err(
-                            "EXCESSIVE_PAGINATION", sel, fpath,
-                            f"Passing both `first` and `last` to paginate the `{name}` "
-                            f"connection is not supported."))
+                        result.errors.append(
+                            _err(
+                                "EXCESSIVE_PAGINATION",
+                                sel,
+                                fpath,
+                                f"Passing both `first` and `last` to paginate the `{name}` "
+                                f"connection is not supported.",
+                            )
+                        )
                         continue
                     n = first if first is not None else last
                     which = "first" if first is not None else "last"
                     if not isinstance(n, int) or n < 0 or n > MAX_PAGE:
-                        result.errors.append(_err(
-                            "EXCESSIVE_PAGINATION", sel, fpath,
-                            f"Requesting {n} records on the `{name}` connection exceeds the "
-                            f"`{which}` limit of {MAX_PAGE} records."))
+                        result.errors.append(
+                            _err(
+                                "EXCESSIVE_PAGINATION",
+                                sel,
+                                fpath,
+                                f"Requesting {n} records on the `{name}` connection exceeds the "
+                                f"`{which}` limit of {MAX_PAGE} records.",
+                            )
+                        )
                         continue
                     result.requests += mult
                     result.node_count += mult * n
@@ -194,8 +216,7 @@ def analyze(schema: GraphQLSchema, document: graphql.DocumentNode, operation_nam
                 if sel.selection_set is not None:
                     walk(sel.selection_set, ftype, child_mult, fpath, seen)
             elif isinstance(sel, InlineFragmentNode):
-                t = schema.get_type(sel.type_condition.name.value) if sel.type_condition \
-                    else parent
+                t = schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
                 walk(sel.selection_set, t, mult, path, seen)
             elif isinstance(sel, FragmentSpreadNode):
                 frag = fragments.get(sel.name.value)
@@ -204,13 +225,16 @@ def analyze(schema: GraphQLSchema, document: graphql.DocumentNode, operation_nam
                 t = schema.get_type(frag.type_condition.name.value)
                 walk(frag.selection_set, t, mult, path, seen | {frag.name.value})
 
-    walk(op.selection_set, root, 1, ["query"] if op.operation.value == "query" else [],
-         frozenset())
+    walk(op.selection_set, root, 1, ["query"] if op.operation.value == "query" else [], frozenset())
     if not result.errors and result.node_count > MAX_NODES:
-        result.errors.append({
-            "type": "MAX_NODE_LIMIT_EXCEEDED", "path": ["query"],
-            "message": f"This query requests up to {result.node_count:,} possible nodes "
-                       f"which exceeds the maximum limit of {MAX_NODES:,}."})
+        result.errors.append(
+            {
+                "type": "MAX_NODE_LIMIT_EXCEEDED",
+                "path": ["query"],
+                "message": f"This query requests up to {result.node_count:,} possible nodes "
+                f"which exceeds the maximum limit of {MAX_NODES:,}.",
+            }
+        )
     return result
 
 
@@ -265,18 +289,27 @@ def _uncursor(value: str | None, arg: str) -> int | None:
         text = base64.b64decode(value.encode(), validate=True).decode()
         if not text.startswith("cursor:v2:"):
             raise ValueError(value)
-        return int(text[len("cursor:v2:"):])
+        return int(text[len("cursor:v2:") :])
     except (ValueError, UnicodeDecodeError) as exc:
-        raise GraphQLError(f"`{value}` does not appear to be a valid cursor.",
-                           extensions={"type": "INVALID_CURSOR_ARGUMENTS",
-                                       "argument": arg}) from exc
+        raise GraphQLError(
+            f"`{value}` does not appear to be a valid cursor.",
+            extensions={"type": "INVALID_CURSOR_ARGUMENTS", "argument": arg},
+        ) from exc
 
 
-def connection(items: Sequence[Any], wrap: Callable[[Any], Any], *, first: int | None = None,
-               after: str | None = None, last: int | None = None, before: str | None = None,
-               total: int | None = None, cap: int | None = None,
-               edge_extra: Callable[[Any], dict[str, Any]] | None = None,
-               extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def connection(
+    items: Sequence[Any],
+    wrap: Callable[[Any], Any],
+    *,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    total: int | None = None,
+    cap: int | None = None,
+    edge_extra: Callable[[Any], dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Relay connection over an ordered sequence with opaque base64 cursors."""
     n = len(items) if cap is None else min(len(items), cap)
     start, end = 0, n
@@ -305,8 +338,12 @@ def connection(items: Sequence[Any], wrap: Callable[[Any], Any], *, first: int |
         "startCursor": _cursor(start) if nodes else None,
         "endCursor": _cursor(end - 1) if nodes else None,
     }
-    out = {"totalCount": len(items) if total is None else total, "pageInfo": page_info,
-           "nodes": nodes, "edges": edges}
+    out = {
+        "totalCount": len(items) if total is None else total,
+        "pageInfo": page_info,
+        "nodes": nodes,
+        "edges": edges,
+    }
     if extra:
         out.update(extra)
     return out
@@ -316,8 +353,12 @@ def _page(kw: dict[str, Any]) -> dict[str, Any]:
     return {k: kw.get(k) for k in ("first", "after", "last", "before")}
 
 
-def _order(items: list[Any], order_by: dict[str, str] | None, keys: dict[str, Callable],
-           default: Callable[[Any], Any]) -> list[Any]:
+def _order(
+    items: list[Any],
+    order_by: dict[str, str] | None,
+    keys: dict[str, Callable],
+    default: Callable[[Any], Any],
+) -> list[Any]:
     if not order_by:
         return sorted(items, key=default)
     key = keys.get(order_by.get("field", ""), default)
@@ -329,7 +370,7 @@ def _not_found(message: str) -> GraphQLError:
 
 
 def _html_path(url: str) -> str:
-    return url[len(HTML_BASE):] if url.startswith(HTML_BASE) else url
+    return url[len(HTML_BASE) :] if url.startswith(HTML_BASE) else url
 
 
 # --------------------------------------------------------------------------- views
@@ -395,14 +436,20 @@ class UserView(ActorMixin):
 
     def pullRequests(self, info, **kw: Any) -> dict[str, Any]:
         m = _ctx(info).model
-        items = [i for i in m.items_by_author.get(self.o.login.lower(), ())
-                 if isinstance(i, PullRequest) and m.get_repo(i.repo.full_name) is i.repo]
+        items = [
+            i
+            for i in m.items_by_author.get(self.o.login.lower(), ())
+            if isinstance(i, PullRequest) and m.get_repo(i.repo.full_name) is i.repo
+        ]
         return _pull_connection(items, kw)
 
     def issues(self, info, **kw: Any) -> dict[str, Any]:
         m = _ctx(info).model
-        items = [i for i in m.items_by_author.get(self.o.login.lower(), ())
-                 if not i.is_pull_request and m.get_repo(i.repo.full_name) is i.repo]
+        items = [
+            i
+            for i in m.items_by_author.get(self.o.login.lower(), ())
+            if not i.is_pull_request and m.get_repo(i.repo.full_name) is i.repo
+        ]
         return _issue_connection(items, kw)
 
     def organizations(self, info, **kw: Any) -> dict[str, Any]:
@@ -467,9 +514,12 @@ class OrganizationView(View):
 
     def membersWithRole(self, info, **kw: Any) -> dict[str, Any]:
         members = sorted(self.o.members, key=lambda u: u.id)
-        return connection(members, UserView, **_page(kw),
-                          edge_extra=lambda u: {"role": self.o.role_of(u).upper(),
-                                                "hasTwoFactorEnabled": True})
+        return connection(
+            members,
+            UserView,
+            **_page(kw),
+            edge_extra=lambda u: {"role": self.o.role_of(u).upper(), "hasTwoFactorEnabled": True},
+        )
 
 
 def _repo_connection(repos: list[Repository], kw: dict[str, Any]) -> dict[str, Any]:
@@ -486,15 +536,21 @@ def _repo_connection(repos: list[Repository], kw: dict[str, Any]) -> dict[str, A
         repos = [r for r in repos if r.archived == kw["isArchived"]]
     if kw.get("hasIssuesEnabled") is not None:
         repos = [r for r in repos if r.has_issues == kw["hasIssuesEnabled"]]
-    repos = _order(repos, kw.get("orderBy"), {
-        "CREATED_AT": lambda r: (r.created_at, r.id),
-        "UPDATED_AT": lambda r: (r.updated_at, r.id),
-        "PUSHED_AT": lambda r: (r.pushed_at or r.created_at, r.id),
-        "NAME": lambda r: (r.name.lower(), r.id),
-        "STARGAZERS": lambda r: (r.stars, r.id),
-    }, lambda r: (r.created_at, r.id))
-    return connection(repos, RepositoryView, **_page(kw),
-                      extra={"totalDiskUsage": sum(r.size for r in repos)})
+    repos = _order(
+        repos,
+        kw.get("orderBy"),
+        {
+            "CREATED_AT": lambda r: (r.created_at, r.id),
+            "UPDATED_AT": lambda r: (r.updated_at, r.id),
+            "PUSHED_AT": lambda r: (r.pushed_at or r.created_at, r.id),
+            "NAME": lambda r: (r.name.lower(), r.id),
+            "STARGAZERS": lambda r: (r.stars, r.id),
+        },
+        lambda r: (r.created_at, r.id),
+    )
+    return connection(
+        repos, RepositoryView, **_page(kw), extra={"totalDiskUsage": sum(r.size for r in repos)}
+    )
 
 
 _ISSUE_KEYS: dict[str, Callable[[Issue], Any]] = {
@@ -551,12 +607,23 @@ def _license_info(repo: Repository) -> dict[str, Any] | None:
     spdx = repo.license_spdx or "NOASSERTION"
     key, name = LICENSES[spdx]
     other = spdx == "NOASSERTION"
-    return {"id": node_id("License", 0 if other else list(LICENSES).index(spdx) + 1),
-            "key": key, "name": name, "spdxId": spdx, "nickname": None,
-            "url": None if other else f"http://choosealicense.com/licenses/{key}/",
-            "body": file_text(repo, "LICENSE"), "description": None, "implementation": None,
-            "conditions": [], "limitations": [], "permissions": [], "featured": not other,
-            "hidden": other, "pseudoLicense": other}
+    return {
+        "id": node_id("License", 0 if other else list(LICENSES).index(spdx) + 1),
+        "key": key,
+        "name": name,
+        "spdxId": spdx,
+        "nickname": None,
+        "url": None if other else f"http://choosealicense.com/licenses/{key}/",
+        "body": file_text(repo, "LICENSE"),
+        "description": None,
+        "implementation": None,
+        "conditions": [],
+        "limitations": [],
+        "permissions": [],
+        "featured": not other,
+        "hidden": other,
+        "pseudoLicense": other,
+    }
 
 
 class BlobView(View):
@@ -629,7 +696,8 @@ class RepositoryView(View):
     licenseInfo = property(lambda self: _license_info(self.o))
     mirrorUrl = property(lambda self: None)
     openGraphImageUrl = property(
-        lambda self: f"https://opengraph.githubassets.com/1/{self.o.full_name}")
+        lambda self: f"https://opengraph.githubassets.com/1/{self.o.full_name}"
+    )
     viewerPermission = property(lambda self: "ADMIN")
     isSecurityPolicyEnabled = property(lambda self: self.o.has_file("SECURITY"))
     fundingLinks = property(lambda self: [])
@@ -642,8 +710,11 @@ class RepositoryView(View):
 
     @property
     def owner(self) -> View:
-        return OrganizationView(self.o.owner) if isinstance(self.o.owner, Organization) \
+        return (
+            OrganizationView(self.o.owner)
+            if isinstance(self.o.owner, Organization)
             else UserView(self.o.owner)
+        )
 
     @property
     def parent(self) -> RepositoryView | None:
@@ -651,40 +722,60 @@ class RepositoryView(View):
 
     @property
     def defaultBranchRef(self) -> dict[str, Any]:
-        return {"id": node_id("Ref", self.o.id), "name": self.o.default_branch,
-                "prefix": "refs/heads/", "target": None}
+        return {
+            "id": node_id("Ref", self.o.id),
+            "name": self.o.default_branch,
+            "prefix": "refs/heads/",
+            "target": None,
+        }
 
     @property
     def primaryLanguage(self) -> dict[str, Any] | None:
         if not self.o.language:
             return None
-        return {"id": node_id("Language", sum(map(ord, self.o.language))),
-                "name": self.o.language, "color": "#3572A5"}
+        return {
+            "id": node_id("Language", sum(map(ord, self.o.language))),
+            "name": self.o.language,
+            "color": "#3572A5",
+        }
 
     @property
     def codeOfConduct(self) -> dict[str, Any] | None:
         if not self.o.has_file("CODE_OF_CONDUCT"):
             return None
-        return {"id": node_id("CodeOfConduct", 1), "key": "contributor_covenant",
-                "name": "Contributor Covenant", "body": file_text(self.o, "CODE_OF_CONDUCT"),
-                "url": f"{self.o.html_url}/blob/{self.o.default_branch}/CODE_OF_CONDUCT.md",
-                "resourcePath": f"/{self.o.full_name}/blob/{self.o.default_branch}/"
-                                f"CODE_OF_CONDUCT.md"}
+        return {
+            "id": node_id("CodeOfConduct", 1),
+            "key": "contributor_covenant",
+            "name": "Contributor Covenant",
+            "body": file_text(self.o, "CODE_OF_CONDUCT"),
+            "url": f"{self.o.html_url}/blob/{self.o.default_branch}/CODE_OF_CONDUCT.md",
+            "resourcePath": f"/{self.o.full_name}/blob/{self.o.default_branch}/CODE_OF_CONDUCT.md",
+        }
 
     @property
     def contributingGuidelines(self) -> dict[str, Any] | None:
         if not self.o.has_file("CONTRIBUTING"):
             return None
         path = f"/{self.o.full_name}/blob/{self.o.default_branch}/CONTRIBUTING.md"
-        return {"body": file_text(self.o, "CONTRIBUTING"), "url": HTML_BASE + path,
-                "resourcePath": path}
+        return {
+            "body": file_text(self.o, "CONTRIBUTING"),
+            "url": HTML_BASE + path,
+            "resourcePath": path,
+        }
 
     @property
     def issueTemplates(self) -> list[dict[str, Any]] | None:
         if not self.o.has_file("ISSUE_TEMPLATE"):
             return []
-        return [{"name": "Bug report", "filename": "bug_report.md", "title": "[BUG] ",
-                 "about": "Create a report to help us improve", "body": "Describe the bug"}]
+        return [
+            {
+                "name": "Bug report",
+                "filename": "bug_report.md",
+                "title": "[BUG] ",
+                "about": "Create a report to help us improve",
+                "body": "Describe the bug",
+            }
+        ]
 
     @property
     def latestRelease(self) -> ReleaseView | None:
@@ -707,23 +798,33 @@ class RepositoryView(View):
         children: dict[str, bool] = {}
         for p in present:
             if p.startswith(prefix):
-                head, sep, _ = p[len(prefix):].partition("/")
+                head, sep, _ = p[len(prefix) :].partition("/")
                 children[head] = bool(sep) or children.get(head, False)
         if not children:
             return None
         entries = []
         for name, is_dir in sorted(children.items()):
             full = prefix + name
-            entries.append({"name": name, "path": full, "type": "tree" if is_dir else "blob",
-                            "mode": 16384 if is_dir else 33188,
-                            "oid": sha_of(self.o.id, full), "extension":
-                            None if is_dir or "." not in name else "." + name.rsplit(".", 1)[1],
-                            "isGenerated": False, "size": 0 if is_dir else 100,
-                            "nameRaw": base64.b64encode(name.encode()).decode(),
-                            "pathRaw": base64.b64encode(full.encode()).decode(),
-                            "lineCount": None if is_dir else 3, "language": None,
-                            "submodule": None,
-                            "object": None if is_dir else BlobView(self.o, present[full])})
+            entries.append(
+                {
+                    "name": name,
+                    "path": full,
+                    "type": "tree" if is_dir else "blob",
+                    "mode": 16384 if is_dir else 33188,
+                    "oid": sha_of(self.o.id, full),
+                    "extension": None
+                    if is_dir or "." not in name
+                    else "." + name.rsplit(".", 1)[1],
+                    "isGenerated": False,
+                    "size": 0 if is_dir else 100,
+                    "nameRaw": base64.b64encode(name.encode()).decode(),
+                    "pathRaw": base64.b64encode(full.encode()).decode(),
+                    "lineCount": None if is_dir else 3,
+                    "language": None,
+                    "submodule": None,
+                    "object": None if is_dir else BlobView(self.o, present[full]),
+                }
+            )
         return TreeView(self.o, entries, path)
 
     def watchers(self, info, **kw: Any) -> dict[str, Any]:
@@ -741,9 +842,12 @@ class RepositoryView(View):
 
     def repositoryTopics(self, info, **kw: Any) -> dict[str, Any]:
         def wrap(name: str) -> dict[str, Any]:
-            return {"id": node_id("RepositoryTopic", sum(map(ord, name))),
-                    "topic": {"id": node_id("Topic", sum(map(ord, name))), "name": name},
-                    "url": f"{HTML_BASE}/topics/{name}", "resourcePath": f"/topics/{name}"}
+            return {
+                "id": node_id("RepositoryTopic", sum(map(ord, name))),
+                "topic": {"id": node_id("Topic", sum(map(ord, name))), "name": name},
+                "url": f"{HTML_BASE}/topics/{name}",
+                "resourcePath": f"/topics/{name}",
+            }
 
         return connection(list(self.o.topics), wrap, **_page(kw))
 
@@ -774,16 +878,22 @@ class RepositoryView(View):
     def issueOrPullRequest(self, info, number: int, **_: Any) -> View | None:
         item = self.o.items.get(number)
         if item is None:
-            raise _not_found(f"Could not resolve to an issue or pull request with the number "
-                             f"of {number}.")
+            raise _not_found(
+                f"Could not resolve to an issue or pull request with the number of {number}."
+            )
         return wrap_item(item)
 
     def releases(self, info, **kw: Any) -> dict[str, Any]:
         rels = list(self.o.releases)
-        rels = _order(rels, kw.get("orderBy"), {
-            "CREATED_AT": lambda r: (r.created_at, r.id),
-            "NAME": lambda r: ((r.name or "").lower(), r.id),
-        }, lambda r: (r.created_at, r.id))
+        rels = _order(
+            rels,
+            kw.get("orderBy"),
+            {
+                "CREATED_AT": lambda r: (r.created_at, r.id),
+                "NAME": lambda r: ((r.name or "").lower(), r.id),
+            },
+            lambda r: (r.created_at, r.id),
+        )
         if not kw.get("orderBy"):
             rels.reverse()  # newest first, like REST
         return connection(rels, ReleaseView, **_page(kw))
@@ -826,7 +936,8 @@ class IssueCommentView(View):
     updatedAt = property(lambda self: iso(self.o.updated_at))
     publishedAt = property(lambda self: iso(self.o.created_at))
     lastEditedAt = property(
-        lambda self: iso(self.o.updated_at) if self.o.updated_at > self.o.created_at else None)
+        lambda self: iso(self.o.updated_at) if self.o.updated_at > self.o.created_at else None
+    )
     author = property(lambda self: actor(self.o.author))
     isMinimized = property(lambda self: False)
     includesCreatedEdit = property(lambda self: self.o.updated_at > self.o.created_at)
@@ -844,8 +955,11 @@ class IssueCommentView(View):
 
     @property
     def issue(self) -> View:
-        return IssueView(self.o.issue) if not self.o.issue.is_pull_request \
+        return (
+            IssueView(self.o.issue)
+            if not self.o.issue.is_pull_request
             else PullRequestView(self.o.issue)
+        )
 
     @property
     def pullRequest(self) -> View | None:
@@ -858,8 +972,12 @@ class IssueCommentView(View):
 
 def _comments_connection(comments: list[Any], kw: dict[str, Any], view: type) -> dict[str, Any]:
     order = kw.get("orderBy")
-    items = _order(list(comments), order, {"UPDATED_AT": lambda c: (c.updated_at, c.id)},
-                   lambda c: (c.created_at, c.id))
+    items = _order(
+        list(comments),
+        order,
+        {"UPDATED_AT": lambda c: (c.updated_at, c.id)},
+        lambda c: (c.created_at, c.id),
+    )
     return connection(items, view, **_page(kw))
 
 
@@ -939,8 +1057,7 @@ class PullRequestView(IssueView):
     baseRepository = property(lambda self: RepositoryView(self.o.repo))
     headRepository = property(lambda self: RepositoryView(self.o.repo))
     permalink = property(lambda self: self.o.html_url)
-    totalCommentsCount = property(
-        lambda self: len(self.o.comments) + len(self.o.review_comments))
+    totalCommentsCount = property(lambda self: len(self.o.comments) + len(self.o.review_comments))
     mergeCommit = property(lambda self: None)
 
     def stateReason(self, info, **_: Any) -> None:
@@ -963,8 +1080,7 @@ class PullRequestView(IssueView):
         if kw.get("states"):
             reviews = [r for r in reviews if r.state in kw["states"]]
         if kw.get("author"):
-            reviews = [r for r in reviews
-                       if r.author.graphql_login.lower() == kw["author"].lower()]
+            reviews = [r for r in reviews if r.author.graphql_login.lower() == kw["author"].lower()]
         return connection(reviews, ReviewView, **_page(kw))
 
     def commits(self, info, **kw: Any) -> dict[str, Any]:
@@ -981,7 +1097,8 @@ class ReviewView(View):
     bodyText = property(lambda self: self.o.body)
     author = property(lambda self: actor(self.o.author))
     submittedAt = property(
-        lambda self: None if self.o.state == "PENDING" else iso(self.o.submitted_at))
+        lambda self: None if self.o.state == "PENDING" else iso(self.o.submitted_at)
+    )
     createdAt = property(lambda self: iso(self.o.submitted_at))
     updatedAt = property(lambda self: iso(self.o.submitted_at))
     publishedAt = property(lambda self: iso(self.o.submitted_at))
@@ -1059,8 +1176,9 @@ class ReleaseView(View):
     @property
     def isLatest(self) -> bool:
         rels = [r for r in self.o.repo.releases if not r.draft and not r.prerelease]
-        return bool(rels) and max(
-            rels, key=lambda r: (r.published_at or r.created_at, r.id)) is self.o
+        return (
+            bool(rels) and max(rels, key=lambda r: (r.published_at or r.created_at, r.id)) is self.o
+        )
 
     def reactions(self, info, **kw: Any) -> dict[str, Any]:
         return _reactions(kw)
@@ -1079,8 +1197,9 @@ class QueryRoot:
     def viewer(self, info) -> UserView:
         ctx = _ctx(info)
         if ctx.viewer is None or ctx.is_app:
-            raise GraphQLError("Resource not accessible by integration",
-                               extensions={"type": "FORBIDDEN"})
+            raise GraphQLError(
+                "Resource not accessible by integration", extensions={"type": "FORBIDDEN"}
+            )
         return UserView(ctx.viewer)
 
     def organization(self, info, login: str) -> OrganizationView:
@@ -1106,14 +1225,19 @@ class QueryRoot:
     def repository(self, info, owner: str, name: str, **_: Any) -> RepositoryView:
         r = _ctx(info).model.get_repo(owner, name)
         if r is None:
-            raise _not_found(f"Could not resolve to a Repository with the name "
-                             f"'{owner}/{name}'.")
+            raise _not_found(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
         return RepositoryView(r)
 
     def search(self, info, query: str, type: str, **kw: Any) -> dict[str, Any]:
         m = _ctx(info).model
-        counts = {"issueCount": 0, "repositoryCount": 0, "userCount": 0,
-                  "discussionCount": 0, "codeCount": 0, "wikiCount": 0}
+        counts = {
+            "issueCount": 0,
+            "repositoryCount": 0,
+            "userCount": 0,
+            "discussionCount": 0,
+            "codeCount": 0,
+            "wikiCount": 0,
+        }
         items: list[Any] = []
         wrap: Callable[[Any], Any] = lambda x: x  # noqa: E731
         try:
@@ -1127,8 +1251,14 @@ class QueryRoot:
                 wrap = RepositoryView
         except SearchSyntaxError as exc:
             raise GraphQLError(str(exc), extensions={"type": "INVALID"}) from exc
-        return connection(items, wrap, **_page(kw), cap=MAX_SEARCH_RESULTS, extra=counts,
-                          edge_extra=lambda _x: {"textMatches": []})
+        return connection(
+            items,
+            wrap,
+            **_page(kw),
+            cap=MAX_SEARCH_RESULTS,
+            extra=counts,
+            edge_extra=lambda _x: {"textMatches": []},
+        )
 
     def node(self, info, id: str) -> View | None:
         return _lookup_node(_ctx(info).model, id)
@@ -1159,8 +1289,7 @@ def _lookup_node(m: GitHubModel, value: str) -> View | None:
         for item in m.iter_items():
             if kind == "Issue" and item.id == ident and not item.is_pull_request:
                 return IssueView(item)
-            if kind == "PullRequest" and isinstance(item, PullRequest) \
-                    and item.pull_id == ident:
+            if kind == "PullRequest" and isinstance(item, PullRequest) and item.pull_id == ident:
                 return PullRequestView(item)
     raise _not_found(f"Could not resolve to a node with the global id of '{value}'")
 
@@ -1197,9 +1326,16 @@ def format_error(err: GraphQLError) -> dict[str, Any]:
     return out
 
 
-def run_query(schema: GraphQLSchema, payload: Any, *, model: GitHubModel, viewer: User | None,
-              is_app: bool, charge: Callable[[int, bool], dict[str, Any] | None],
-              viewer_id: int | None = None) -> GraphQLOutcome:
+def run_query(
+    schema: GraphQLSchema,
+    payload: Any,
+    *,
+    model: GitHubModel,
+    viewer: User | None,
+    is_app: bool,
+    charge: Callable[[int, bool], dict[str, Any] | None],
+    viewer_id: int | None = None,
+) -> GraphQLOutcome:
     """Validate, cost, charge and execute one GraphQL request body.
 
     ``charge(cost, dry_run)`` must return the rateLimit dict after charging, or None if the
@@ -1222,13 +1358,22 @@ def run_query(schema: GraphQLSchema, payload: Any, *, model: GitHubModel, viewer
         return GraphQLOutcome({"errors": errs}, valid=False, errors=errs)
     ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if any(op.operation.value != "query" for op in ops):
-        errs = [{"type": "FORBIDDEN", "message": "The fake GitHub server is read-only: "
-                 "mutations and subscriptions are not supported."}]
+        errs = [
+            {
+                "type": "FORBIDDEN",
+                "message": "The fake GitHub server is read-only: "
+                "mutations and subscriptions are not supported.",
+            }
+        ]
         return GraphQLOutcome({"errors": errs}, valid=True, errors=errs)
     analysis = analyze(schema, document, op_name, variables)
     if analysis.errors:
-        return GraphQLOutcome({"errors": analysis.errors}, valid=False,
-                              errors=analysis.errors, node_count=analysis.node_count)
+        return GraphQLOutcome(
+            {"errors": analysis.errors},
+            valid=False,
+            errors=analysis.errors,
+            node_count=analysis.node_count,
+        )
     cost = analysis.cost
     rate = charge(cost, analysis.dry_run)
     if rate is None:
@@ -1238,9 +1383,15 @@ def run_query(schema: GraphQLSchema, payload: Any, *, model: GitHubModel, viewer
     rate = dict(rate, cost=cost, nodeCount=analysis.node_count)
     ctx = GqlContext(model=model, viewer=viewer, is_app=is_app, rate=rate)
     with model.lock:
-        result = graphql.execute(schema, document, root_value=QueryRoot(), context_value=ctx,
-                                 variable_values=variables, operation_name=op_name,
-                                 type_resolver=_type_resolver)
+        result = graphql.execute(
+            schema,
+            document,
+            root_value=QueryRoot(),
+            context_value=ctx,
+            variable_values=variables,
+            operation_name=op_name,
+            type_resolver=_type_resolver,
+        )
     body: dict[str, Any] = {}
     errors: list[dict[str, Any]] = []
     internal: list[str] = []
@@ -1252,6 +1403,11 @@ def run_query(schema: GraphQLSchema, payload: Any, *, model: GitHubModel, viewer
     if errors:
         body["errors"] = errors
     body["data"] = result.data
-    return GraphQLOutcome(body, valid=True, cost=0 if analysis.dry_run else cost,
-                          node_count=analysis.node_count, errors=errors,
-                          internal_errors=internal)
+    return GraphQLOutcome(
+        body,
+        valid=True,
+        cost=0 if analysis.dry_run else cost,
+        node_count=analysis.node_count,
+        errors=errors,
+        internal_errors=internal,
+    )

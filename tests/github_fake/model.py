@@ -416,9 +416,11 @@ class Repository:
             if pr.merged_at is not None:
                 key = pr.author.login
                 counts[key] = counts.get(key, 0) + pr.commits
-        return [(login, n)
-                for login, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))
-                if n > 0]
+        return [
+            (login, n)
+            for login, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))
+            if n > 0
+        ]
 
 
 # --------------------------------------------------------------------------- the world
@@ -555,8 +557,9 @@ class GitHubModel:
             kw.setdefault("created_at", self._at(None))
             kw.setdefault("updated_at", kw["created_at"])
             kw.setdefault("pushed_at", kw["created_at"])
-            repo = Repository(owner=owner, name=name, id=kw.pop("id", None) or self.next_id("repo"),
-                              **kw)
+            repo = Repository(
+                owner=owner, name=name, id=kw.pop("id", None) or self.next_id("repo"), **kw
+            )
             self._register_repo(repo)
             self.touch(repo.updated_at)
             return repo
@@ -595,8 +598,14 @@ class GitHubModel:
             r.updated_at = max(r.updated_at, self._at(at))
             self.touch(r.updated_at)
 
-    def push(self, repo: Repository | str, *, at: datetime | None = None,
-             author: User | str | None = None, commits: int = 1) -> None:
+    def push(
+        self,
+        repo: Repository | str,
+        *,
+        at: datetime | None = None,
+        author: User | str | None = None,
+        commits: int = 1,
+    ) -> None:
         """Simulate a push: bumps ``pushed_at`` (and contributions of ``author``)."""
         with self.lock:
             r = self._repo(repo)
@@ -611,9 +620,12 @@ class GitHubModel:
     def label(self, repo: Repository, name: str) -> Label:
         lab = repo.labels.get(name)
         if lab is None:
-            lab = Label(id=self.next_id("label"), name=name,
-                        color=DEFAULT_LABEL_COLORS.get(name, "ededed"),
-                        default=name in DEFAULT_LABEL_COLORS)
+            lab = Label(
+                id=self.next_id("label"),
+                name=name,
+                color=DEFAULT_LABEL_COLORS.get(name, "ededed"),
+                default=name in DEFAULT_LABEL_COLORS,
+            )
             repo.labels[name] = lab
         return lab
 
@@ -624,36 +636,76 @@ class GitHubModel:
         item.repo.items[item.number] = item
         self.items_by_author.setdefault(item.author.login.lower(), []).append(item)
 
-    def add_issue(self, repo: Repository | str, title: str, author: User | str, *,
-                  at: datetime | None = None, body: str = "", labels: Iterable[str] = (),
-                  state: str = "open") -> Issue:
+    def add_issue(
+        self,
+        repo: Repository | str,
+        title: str,
+        author: User | str,
+        *,
+        at: datetime | None = None,
+        body: str = "",
+        labels: Iterable[str] = (),
+        state: str = "open",
+    ) -> Issue:
         with self.lock:
             r = self._repo(repo)
             t = self._at(at)
-            issue = Issue(repo=r, number=self._new_number(r), id=self.next_id("issue"),
-                          title=title, author=self._user(author), created_at=t, updated_at=t,
-                          body=body, labels=[self.label(r, n) for n in labels])
+            issue = Issue(
+                repo=r,
+                number=self._new_number(r),
+                id=self.next_id("issue"),
+                title=title,
+                author=self._user(author),
+                created_at=t,
+                updated_at=t,
+                body=body,
+                labels=[self.label(r, n) for n in labels],
+            )
             self._register_item(issue)
             if state == "closed":
                 self.close(issue, at=t)
             self.touch(t)
             return issue
 
-    def add_pull(self, repo: Repository | str, title: str, author: User | str, *,
-                 at: datetime | None = None, body: str = "", labels: Iterable[str] = (),
-                 draft: bool = False, head_ref: str | None = None, commits: int = 1,
-                 additions: int = 10, deletions: int = 2, changed_files: int = 1) -> PullRequest:
+    def add_pull(
+        self,
+        repo: Repository | str,
+        title: str,
+        author: User | str,
+        *,
+        at: datetime | None = None,
+        body: str = "",
+        labels: Iterable[str] = (),
+        draft: bool = False,
+        head_ref: str | None = None,
+        commits: int = 1,
+        additions: int = 10,
+        deletions: int = 2,
+        changed_files: int = 1,
+    ) -> PullRequest:
         with self.lock:
             r = self._repo(repo)
             t = self._at(at)
             number = self._new_number(r)
-            pr = PullRequest(repo=r, number=number, id=self.next_id("issue"),
-                             pull_id=self.next_id("pull"), title=title,
-                             author=self._user(author), created_at=t, updated_at=t, body=body,
-                             labels=[self.label(r, n) for n in labels], draft=draft,
-                             head_ref=head_ref or f"patch-{number}", base_ref=r.default_branch,
-                             commits=commits, additions=additions, deletions=deletions,
-                             changed_files=changed_files)
+            pr = PullRequest(
+                repo=r,
+                number=number,
+                id=self.next_id("issue"),
+                pull_id=self.next_id("pull"),
+                title=title,
+                author=self._user(author),
+                created_at=t,
+                updated_at=t,
+                body=body,
+                labels=[self.label(r, n) for n in labels],
+                draft=draft,
+                head_ref=head_ref or f"patch-{number}",
+                base_ref=r.default_branch,
+                commits=commits,
+                additions=additions,
+                deletions=deletions,
+                changed_files=changed_files,
+            )
             self._register_item(pr)
             self.touch(t)
             return pr
@@ -663,19 +715,27 @@ class GitHubModel:
             item.updated_at = t
         self.touch(t)
 
-    def add_comment(self, item: Issue, author: User | str, body: str = "Thanks!", *,
-                    at: datetime | None = None) -> Comment:
+    def add_comment(
+        self, item: Issue, author: User | str, body: str = "Thanks!", *, at: datetime | None = None
+    ) -> Comment:
         """Add a conversation comment to an issue or pull request (bumps its ``updated_at``)."""
         with self.lock:
             t = self._at(at)
-            c = Comment(id=self.next_id("comment"), author=self._user(author), body=body,
-                        created_at=t, updated_at=t, issue=item)
+            c = Comment(
+                id=self.next_id("comment"),
+                author=self._user(author),
+                body=body,
+                created_at=t,
+                updated_at=t,
+                issue=item,
+            )
             item.comments.append(c)
             self._bump(item, t)
             return c
 
-    def edit_comment(self, comment: Comment | ReviewComment, body: str, *,
-                     at: datetime | None = None) -> None:
+    def edit_comment(
+        self, comment: Comment | ReviewComment, body: str, *, at: datetime | None = None
+    ) -> None:
         with self.lock:
             t = self._at(at)
             comment.body = body
@@ -684,34 +744,69 @@ class GitHubModel:
             if parent is not None:
                 self._bump(parent, t)
 
-    def add_review(self, pr: PullRequest, author: User | str, state: str = "APPROVED",
-                   body: str = "", *, at: datetime | None = None) -> Review:
+    def add_review(
+        self,
+        pr: PullRequest,
+        author: User | str,
+        state: str = "APPROVED",
+        body: str = "",
+        *,
+        at: datetime | None = None,
+    ) -> Review:
         if state not in REVIEW_STATES:
             raise ValueError(state)
         with self.lock:
             t = self._at(at)
-            rv = Review(id=self.next_id("review"), author=self._user(author), state=state,
-                        submitted_at=t, body=body, pull=pr)
+            rv = Review(
+                id=self.next_id("review"),
+                author=self._user(author),
+                state=state,
+                submitted_at=t,
+                body=body,
+                pull=pr,
+            )
             pr.reviews.append(rv)
             self._bump(pr, t)
             return rv
 
-    def add_review_comment(self, pr: PullRequest, author: User | str, body: str = "nit", *,
-                           at: datetime | None = None, review: Review | None = None,
-                           path: str = "src/main.py", line: int = 1) -> ReviewComment:
+    def add_review_comment(
+        self,
+        pr: PullRequest,
+        author: User | str,
+        body: str = "nit",
+        *,
+        at: datetime | None = None,
+        review: Review | None = None,
+        path: str = "src/main.py",
+        line: int = 1,
+    ) -> ReviewComment:
         with self.lock:
             t = self._at(at)
             if review is None:
                 review = self.add_review(pr, author, "COMMENTED", at=t)
-            rc = ReviewComment(id=self.next_id("review_comment"), author=self._user(author),
-                               body=body, created_at=t, updated_at=t, review_id=review.id,
-                               path=path, line=line, pull=pr)
+            rc = ReviewComment(
+                id=self.next_id("review_comment"),
+                author=self._user(author),
+                body=body,
+                created_at=t,
+                updated_at=t,
+                review_id=review.id,
+                path=path,
+                line=line,
+                pull=pr,
+            )
             pr.review_comments.append(rc)
             self._bump(pr, t)
             return rc
 
-    def close(self, item: Issue, *, at: datetime | None = None, by: User | str | None = None,
-              reason: str = "completed") -> None:
+    def close(
+        self,
+        item: Issue,
+        *,
+        at: datetime | None = None,
+        by: User | str | None = None,
+        reason: str = "completed",
+    ) -> None:
         """Close an issue (reason "completed"/"not_planned") or a pull request without merge."""
         with self.lock:
             t = self._at(at)
@@ -730,8 +825,9 @@ class GitHubModel:
             item.state_reason = None if item.is_pull_request else "reopened"
             self._bump(item, t)
 
-    def merge_pull(self, pr: PullRequest, *, at: datetime | None = None,
-                   by: User | str | None = None) -> None:
+    def merge_pull(
+        self, pr: PullRequest, *, at: datetime | None = None, by: User | str | None = None
+    ) -> None:
         with self.lock:
             t = self._at(at)
             merger = self._user(by) if by is not None else pr.author
@@ -741,17 +837,34 @@ class GitHubModel:
             self.close(pr, at=t, by=merger)
             pr.repo.pushed_at = max(pr.repo.pushed_at or t, t)
 
-    def add_release(self, repo: Repository | str, tag_name: str, author: User | str, *,
-                    name: str | None = None, draft: bool = False, prerelease: bool = False,
-                    at: datetime | None = None, body: str = "") -> Release:
+    def add_release(
+        self,
+        repo: Repository | str,
+        tag_name: str,
+        author: User | str,
+        *,
+        name: str | None = None,
+        draft: bool = False,
+        prerelease: bool = False,
+        at: datetime | None = None,
+        body: str = "",
+    ) -> Release:
         with self.lock:
             r = self._repo(repo)
             t = self._at(at)
-            rel = Release(id=self.next_id("release"), tag_name=tag_name,
-                          author=self._user(author), created_at=t,
-                          published_at=None if draft else t, name=name or tag_name, draft=draft,
-                          prerelease=prerelease, body=body, target_commitish=r.default_branch,
-                          repo=r)
+            rel = Release(
+                id=self.next_id("release"),
+                tag_name=tag_name,
+                author=self._user(author),
+                created_at=t,
+                published_at=None if draft else t,
+                name=name or tag_name,
+                draft=draft,
+                prerelease=prerelease,
+                body=body,
+                target_commitish=r.default_branch,
+                repo=r,
+            )
             r.releases.append(rel)
             self.touch(t)
             return rel

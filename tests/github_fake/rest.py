@@ -39,24 +39,41 @@ from .search import MAX_SEARCH_RESULTS, SearchSyntaxError, search_issues, search
 DOCS = "https://docs.github.com/rest"
 
 _REPO_URL_TEMPLATES = {
-    "forks_url": "/forks", "keys_url": "/keys{/key_id}",
-    "collaborators_url": "/collaborators{/collaborator}", "teams_url": "/teams",
-    "hooks_url": "/hooks", "issue_events_url": "/issues/events{/number}",
-    "events_url": "/events", "assignees_url": "/assignees{/user}",
-    "branches_url": "/branches{/branch}", "tags_url": "/tags", "blobs_url": "/git/blobs{/sha}",
-    "git_tags_url": "/git/tags{/sha}", "git_refs_url": "/git/refs{/sha}",
-    "trees_url": "/git/trees{/sha}", "statuses_url": "/statuses/{sha}",
-    "languages_url": "/languages", "stargazers_url": "/stargazers",
-    "contributors_url": "/contributors", "subscribers_url": "/subscribers",
-    "subscription_url": "/subscription", "commits_url": "/commits{/sha}",
-    "git_commits_url": "/git/commits{/sha}", "comments_url": "/comments{/number}",
-    "issue_comment_url": "/issues/comments{/number}", "contents_url": "/contents/{+path}",
-    "compare_url": "/compare/{base}...{head}", "merges_url": "/merges",
-    "archive_url": "/{archive_format}{/ref}", "downloads_url": "/downloads",
-    "issues_url": "/issues{/number}", "pulls_url": "/pulls{/number}",
+    "forks_url": "/forks",
+    "keys_url": "/keys{/key_id}",
+    "collaborators_url": "/collaborators{/collaborator}",
+    "teams_url": "/teams",
+    "hooks_url": "/hooks",
+    "issue_events_url": "/issues/events{/number}",
+    "events_url": "/events",
+    "assignees_url": "/assignees{/user}",
+    "branches_url": "/branches{/branch}",
+    "tags_url": "/tags",
+    "blobs_url": "/git/blobs{/sha}",
+    "git_tags_url": "/git/tags{/sha}",
+    "git_refs_url": "/git/refs{/sha}",
+    "trees_url": "/git/trees{/sha}",
+    "statuses_url": "/statuses/{sha}",
+    "languages_url": "/languages",
+    "stargazers_url": "/stargazers",
+    "contributors_url": "/contributors",
+    "subscribers_url": "/subscribers",
+    "subscription_url": "/subscription",
+    "commits_url": "/commits{/sha}",
+    "git_commits_url": "/git/commits{/sha}",
+    "comments_url": "/comments{/number}",
+    "issue_comment_url": "/issues/comments{/number}",
+    "contents_url": "/contents/{+path}",
+    "compare_url": "/compare/{base}...{head}",
+    "merges_url": "/merges",
+    "archive_url": "/{archive_format}{/ref}",
+    "downloads_url": "/downloads",
+    "issues_url": "/issues{/number}",
+    "pulls_url": "/pulls{/number}",
     "milestones_url": "/milestones{/number}",
     "notifications_url": "/notifications{?since,all,participating}",
-    "labels_url": "/labels{/name}", "releases_url": "/releases{/id}",
+    "labels_url": "/labels{/name}",
+    "releases_url": "/releases{/id}",
     "deployments_url": "/deployments",
 }
 
@@ -70,8 +87,18 @@ def sha_of(*parts: object) -> str:
 
 
 def _reactions(url: str) -> dict[str, Any]:
-    return {"url": f"{url}/reactions", "total_count": 0, "+1": 0, "-1": 0, "laugh": 0,
-            "hooray": 0, "confused": 0, "heart": 0, "rocket": 0, "eyes": 0}
+    return {
+        "url": f"{url}/reactions",
+        "total_count": 0,
+        "+1": 0,
+        "-1": 0,
+        "laugh": 0,
+        "hooray": 0,
+        "confused": 0,
+        "heart": 0,
+        "rocket": 0,
+        "eyes": 0,
+    }
 
 
 def file_text(repo: Repository, kind: str) -> str:
@@ -104,17 +131,25 @@ class Renderer:
             return cached
         url = f"{self.base}/users/{quote(u.login)}"
         out = {
-            "login": u.login, "id": u.id, "node_id": u.node_id,
+            "login": u.login,
+            "id": u.id,
+            "node_id": u.node_id,
             "avatar_url": f"https://avatars.githubusercontent.com/u/{u.id}?v=4",
-            "gravatar_id": "", "url": url, "html_url": u.html_url,
+            "gravatar_id": "",
+            "url": url,
+            "html_url": u.html_url,
             "followers_url": f"{url}/followers",
             "following_url": f"{url}/following{{/other_user}}",
             "gists_url": f"{url}/gists{{/gist_id}}",
             "starred_url": f"{url}/starred{{/owner}}{{/repo}}",
-            "subscriptions_url": f"{url}/subscriptions", "organizations_url": f"{url}/orgs",
-            "repos_url": f"{url}/repos", "events_url": f"{url}/events{{/privacy}}",
-            "received_events_url": f"{url}/received_events", "type": u.type,
-            "user_view_type": "public", "site_admin": bool(getattr(u, "site_admin", False)),
+            "subscriptions_url": f"{url}/subscriptions",
+            "organizations_url": f"{url}/orgs",
+            "repos_url": f"{url}/repos",
+            "events_url": f"{url}/events{{/privacy}}",
+            "received_events_url": f"{url}/received_events",
+            "type": u.type,
+            "user_view_type": "public",
+            "site_admin": bool(getattr(u, "site_admin", False)),
         }
         self._users[key] = out
         return out
@@ -122,28 +157,64 @@ class Renderer:
     def full_user(self, u: User, private: bool = False) -> dict[str, Any]:
         out = dict(self.user(u) or {})
         repos = [r for r in self.model.repos.values() if r.owner is u and not r.private]
-        out.update({
-            "name": u.name, "company": u.company, "blog": "", "location": u.location,
-            "email": u.email, "hireable": None, "bio": u.bio, "twitter_username": None,
-            "notification_email": u.email if private else None,
-            "public_repos": len(repos), "public_gists": 0, "followers": 0, "following": 0,
-            "created_at": iso(u.created_at), "updated_at": iso(u.updated_at),
-        })
+        out.update(
+            {
+                "name": u.name,
+                "company": u.company,
+                "blog": "",
+                "location": u.location,
+                "email": u.email,
+                "hireable": None,
+                "bio": u.bio,
+                "twitter_username": None,
+                "notification_email": u.email if private else None,
+                "public_repos": len(repos),
+                "public_gists": 0,
+                "followers": 0,
+                "following": 0,
+                "created_at": iso(u.created_at),
+                "updated_at": iso(u.updated_at),
+            }
+        )
         if private:
-            out.update({"private_gists": 0, "total_private_repos": 0, "owned_private_repos": 0,
-                        "disk_usage": 0, "collaborators": 0,
-                        "two_factor_authentication": True,
-                        "plan": {"name": "pro", "space": 976562499, "collaborators": 0,
-                                 "private_repos": 9999}})
+            out.update(
+                {
+                    "private_gists": 0,
+                    "total_private_repos": 0,
+                    "owned_private_repos": 0,
+                    "disk_usage": 0,
+                    "collaborators": 0,
+                    "two_factor_authentication": True,
+                    "plan": {
+                        "name": "pro",
+                        "space": 976562499,
+                        "collaborators": 0,
+                        "private_repos": 9999,
+                    },
+                }
+            )
         return out
 
     def org_as_user(self, o: Organization) -> dict[str, Any]:
         out = dict(self.user(o) or {})
-        out.update({"name": o.name, "company": None, "blog": o.blog, "location": o.location,
-                    "email": o.email, "hireable": None, "bio": o.description,
-                    "twitter_username": None, "public_repos": self._public_repos(o),
-                    "public_gists": 0, "followers": 0, "following": 0,
-                    "created_at": iso(o.created_at), "updated_at": iso(o.updated_at)})
+        out.update(
+            {
+                "name": o.name,
+                "company": None,
+                "blog": o.blog,
+                "location": o.location,
+                "email": o.email,
+                "hireable": None,
+                "bio": o.description,
+                "twitter_username": None,
+                "public_repos": self._public_repos(o),
+                "public_gists": 0,
+                "followers": 0,
+                "following": 0,
+                "created_at": iso(o.created_at),
+                "updated_at": iso(o.updated_at),
+            }
+        )
         return out
 
     def _public_repos(self, o: Organization) -> int:
@@ -152,30 +223,59 @@ class Renderer:
     def org(self, o: Organization) -> dict[str, Any]:
         url = f"{self.base}/orgs/{quote(o.login)}"
         out = {
-            "login": o.login, "id": o.id, "node_id": o.node_id, "url": url,
-            "repos_url": f"{url}/repos", "events_url": f"{url}/events",
-            "hooks_url": f"{url}/hooks", "issues_url": f"{url}/issues",
+            "login": o.login,
+            "id": o.id,
+            "node_id": o.node_id,
+            "url": url,
+            "repos_url": f"{url}/repos",
+            "events_url": f"{url}/events",
+            "hooks_url": f"{url}/hooks",
+            "issues_url": f"{url}/issues",
             "members_url": f"{url}/members{{/member}}",
             "public_members_url": f"{url}/public_members{{/member}}",
             "avatar_url": f"https://avatars.githubusercontent.com/u/{o.id}?v=4",
-            "description": o.description, "name": o.name, "company": None, "blog": o.blog,
-            "location": o.location, "email": o.email, "twitter_username": None,
-            "is_verified": False, "has_organization_projects": True,
-            "has_repository_projects": True, "public_repos": self._public_repos(o),
-            "public_gists": 0, "followers": 0, "following": 0, "html_url": o.html_url,
-            "created_at": iso(o.created_at), "updated_at": iso(o.updated_at),
-            "archived_at": None, "type": "Organization",
+            "description": o.description,
+            "name": o.name,
+            "company": None,
+            "blog": o.blog,
+            "location": o.location,
+            "email": o.email,
+            "twitter_username": None,
+            "is_verified": False,
+            "has_organization_projects": True,
+            "has_repository_projects": True,
+            "public_repos": self._public_repos(o),
+            "public_gists": 0,
+            "followers": 0,
+            "following": 0,
+            "html_url": o.html_url,
+            "created_at": iso(o.created_at),
+            "updated_at": iso(o.updated_at),
+            "archived_at": None,
+            "type": "Organization",
         }
         if self.authenticated:
             private = sum(1 for r in o.repos if r.private)
-            out.update({"total_private_repos": private, "owned_private_repos": private,
-                        "private_gists": 0, "disk_usage": sum(r.size for r in o.repos),
-                        "collaborators": 0, "billing_email": o.email,
-                        "default_repository_permission": "read",
-                        "members_can_create_repositories": True,
-                        "two_factor_requirement_enabled": True,
-                        "plan": {"name": "team", "space": 976562499, "private_repos": 999999,
-                                 "filled_seats": len(o.members), "seats": len(o.members) + 5}})
+            out.update(
+                {
+                    "total_private_repos": private,
+                    "owned_private_repos": private,
+                    "private_gists": 0,
+                    "disk_usage": sum(r.size for r in o.repos),
+                    "collaborators": 0,
+                    "billing_email": o.email,
+                    "default_repository_permission": "read",
+                    "members_can_create_repositories": True,
+                    "two_factor_requirement_enabled": True,
+                    "plan": {
+                        "name": "team",
+                        "space": 976562499,
+                        "private_repos": 999999,
+                        "filled_seats": len(o.members),
+                        "seats": len(o.members) + 5,
+                    },
+                }
+            )
         return out
 
     # ---- repositories
@@ -185,9 +285,13 @@ class Renderer:
         spdx = repo.license_spdx or "NOASSERTION"
         key, name = LICENSES[spdx]
         other = spdx == "NOASSERTION"
-        return {"key": key, "name": name, "spdx_id": spdx,
-                "url": None if other else f"{self.base}/licenses/{key}",
-                "node_id": node_id("License", 0 if other else _LICENSE_IDS[spdx])}
+        return {
+            "key": key,
+            "name": name,
+            "spdx_id": spdx,
+            "url": None if other else f"{self.base}/licenses/{key}",
+            "node_id": node_id("License", 0 if other else _LICENSE_IDS[spdx]),
+        }
 
     def repo(self, r: Repository, full: bool = False) -> dict[str, Any]:
         cached = None if full else self._repos.get(r.id)
@@ -195,34 +299,72 @@ class Renderer:
             return cached
         api = f"{self.base}/repos/{r.full_name}"
         out: dict[str, Any] = {
-            "id": r.id, "node_id": r.node_id, "name": r.name, "full_name": r.full_name,
-            "private": r.private, "owner": self.user(r.owner), "html_url": r.html_url,
-            "description": r.description, "fork": r.fork, "url": api,
+            "id": r.id,
+            "node_id": r.node_id,
+            "name": r.name,
+            "full_name": r.full_name,
+            "private": r.private,
+            "owner": self.user(r.owner),
+            "html_url": r.html_url,
+            "description": r.description,
+            "fork": r.fork,
+            "url": api,
         }
         for key, suffix in _REPO_URL_TEMPLATES.items():
             out[key] = api + suffix
-        out.update({
-            "created_at": iso(r.created_at), "updated_at": iso(r.updated_at),
-            "pushed_at": iso(r.pushed_at), "git_url": f"git://github.com/{r.full_name}.git",
-            "ssh_url": f"git@github.com:{r.full_name}.git",
-            "clone_url": f"{r.html_url}.git", "svn_url": r.html_url, "homepage": r.homepage,
-            "size": r.size, "stargazers_count": r.stars, "watchers_count": r.stars,
-            "language": r.language, "has_issues": r.has_issues, "has_projects": True,
-            "has_downloads": True, "has_wiki": r.has_wiki, "has_pages": False,
-            "has_discussions": False, "forks_count": r.forks, "mirror_url": None,
-            "archived": r.archived, "disabled": r.disabled,
-            "open_issues_count": r.open_issues_count, "license": self.license_simple(r),
-            "allow_forking": True, "is_template": r.is_template,
-            "web_commit_signoff_required": False, "topics": list(r.topics),
-            "visibility": r.visibility, "forks": r.forks, "open_issues": r.open_issues_count,
-            "watchers": r.stars, "default_branch": r.default_branch,
-        })
+        out.update(
+            {
+                "created_at": iso(r.created_at),
+                "updated_at": iso(r.updated_at),
+                "pushed_at": iso(r.pushed_at),
+                "git_url": f"git://github.com/{r.full_name}.git",
+                "ssh_url": f"git@github.com:{r.full_name}.git",
+                "clone_url": f"{r.html_url}.git",
+                "svn_url": r.html_url,
+                "homepage": r.homepage,
+                "size": r.size,
+                "stargazers_count": r.stars,
+                "watchers_count": r.stars,
+                "language": r.language,
+                "has_issues": r.has_issues,
+                "has_projects": True,
+                "has_downloads": True,
+                "has_wiki": r.has_wiki,
+                "has_pages": False,
+                "has_discussions": False,
+                "forks_count": r.forks,
+                "mirror_url": None,
+                "archived": r.archived,
+                "disabled": r.disabled,
+                "open_issues_count": r.open_issues_count,
+                "license": self.license_simple(r),
+                "allow_forking": True,
+                "is_template": r.is_template,
+                "web_commit_signoff_required": False,
+                "topics": list(r.topics),
+                "visibility": r.visibility,
+                "forks": r.forks,
+                "open_issues": r.open_issues_count,
+                "watchers": r.stars,
+                "default_branch": r.default_branch,
+            }
+        )
         if self.authenticated:
-            out["permissions"] = {"admin": True, "maintain": True, "push": True,
-                                  "triage": True, "pull": True}
+            out["permissions"] = {
+                "admin": True,
+                "maintain": True,
+                "push": True,
+                "triage": True,
+                "pull": True,
+            }
         if full:
-            out.update({"temp_clone_token": "" if self.authenticated else None,
-                        "network_count": r.forks, "subscribers_count": r.watchers})
+            out.update(
+                {
+                    "temp_clone_token": "" if self.authenticated else None,
+                    "network_count": r.forks,
+                    "subscribers_count": r.watchers,
+                }
+            )
             if isinstance(r.owner, Organization):
                 org = dict(self.user(r.owner) or {})
                 out["organization"] = org
@@ -242,13 +384,20 @@ class Renderer:
         self_url = f"{api}/contents/{quote(path)}?ref={r.default_branch}"
         git = f"{api}/git/blobs/{sha}"
         encoded = base64.b64encode(text).decode()
-        chunks = [encoded[i:i + 60] for i in range(0, len(encoded), 60)]
+        chunks = [encoded[i : i + 60] for i in range(0, len(encoded), 60)]
         return {
-            "name": path.rsplit("/", 1)[-1], "path": path, "sha": sha, "size": len(text),
-            "url": self_url, "html_url": html, "git_url": git,
+            "name": path.rsplit("/", 1)[-1],
+            "path": path,
+            "sha": sha,
+            "size": len(text),
+            "url": self_url,
+            "html_url": html,
+            "git_url": git,
             "download_url": f"https://raw.githubusercontent.com/{r.full_name}/"
-                            f"{r.default_branch}/{path}",
-            "type": "file", "content": "\n".join(chunks) + "\n", "encoding": "base64",
+            f"{r.default_branch}/{path}",
+            "type": "file",
+            "content": "\n".join(chunks) + "\n",
+            "encoding": "base64",
             "_links": {"self": self_url, "git": git, "html": html},
         }
 
@@ -259,13 +408,20 @@ class Renderer:
         self_url = f"{api}/contents/{quote(path)}?ref={r.default_branch}"
         html = f"{r.html_url}/{kind}/{r.default_branch}/{path}"
         git = f"{api}/git/{'trees' if is_dir else 'blobs'}/{sha}"
-        return {"name": path.rsplit("/", 1)[-1], "path": path, "sha": sha,
-                "size": 0 if is_dir else 100, "url": self_url, "html_url": html,
-                "git_url": git,
-                "download_url": None if is_dir else
-                f"https://raw.githubusercontent.com/{r.full_name}/{r.default_branch}/{path}",
-                "type": "dir" if is_dir else "file",
-                "_links": {"self": self_url, "git": git, "html": html}}
+        return {
+            "name": path.rsplit("/", 1)[-1],
+            "path": path,
+            "sha": sha,
+            "size": 0 if is_dir else 100,
+            "url": self_url,
+            "html_url": html,
+            "git_url": git,
+            "download_url": None
+            if is_dir
+            else f"https://raw.githubusercontent.com/{r.full_name}/{r.default_branch}/{path}",
+            "type": "dir" if is_dir else "file",
+            "_links": {"self": self_url, "git": git, "html": html},
+        }
 
     def community_profile(self, r: Repository) -> dict[str, Any]:
         api = f"{self.base}/repos/{r.full_name}"
@@ -274,8 +430,10 @@ class Renderer:
             if not r.has_file(kind):
                 return None
             path = COMMUNITY_FILES[kind]
-            return {"url": f"{api}/contents/{quote(path)}",
-                    "html_url": f"{r.html_url}/blob/{r.default_branch}/{path}"}
+            return {
+                "url": f"{api}/contents/{quote(path)}",
+                "html_url": f"{r.html_url}/blob/{r.default_branch}/{path}",
+            }
 
         lic = None
         if r.has_file("LICENSE"):
@@ -284,11 +442,21 @@ class Renderer:
         coc = None
         if r.has_file("CODE_OF_CONDUCT"):
             key, name = _CODES_OF_CONDUCT
-            coc = {"key": key, "name": name, "url": f"{self.base}/codes_of_conduct/{key}",
-                   "html_url": f"{r.html_url}/blob/{r.default_branch}/CODE_OF_CONDUCT.md"}
-        checks = [bool(r.description), r.has_file("README"), r.has_file("CODE_OF_CONDUCT"),
-                  r.has_file("CONTRIBUTING"), r.has_file("LICENSE"),
-                  r.has_file("ISSUE_TEMPLATE"), r.has_file("PULL_REQUEST_TEMPLATE")]
+            coc = {
+                "key": key,
+                "name": name,
+                "url": f"{self.base}/codes_of_conduct/{key}",
+                "html_url": f"{r.html_url}/blob/{r.default_branch}/CODE_OF_CONDUCT.md",
+            }
+        checks = [
+            bool(r.description),
+            r.has_file("README"),
+            r.has_file("CODE_OF_CONDUCT"),
+            r.has_file("CONTRIBUTING"),
+            r.has_file("LICENSE"),
+            r.has_file("ISSUE_TEMPLATE"),
+            r.has_file("PULL_REQUEST_TEMPLATE"),
+        ]
         return {
             "health_percentage": round(100 * sum(checks) / len(checks)),
             "description": r.description,
@@ -308,40 +476,66 @@ class Renderer:
 
     # ---- issues / pulls
     def label(self, r: Repository, lab) -> dict[str, Any]:
-        return {"id": lab.id, "node_id": lab.node_id,
-                "url": f"{self.base}/repos/{r.full_name}/labels/{quote(lab.name)}",
-                "name": lab.name, "color": lab.color, "default": lab.default,
-                "description": lab.description}
+        return {
+            "id": lab.id,
+            "node_id": lab.node_id,
+            "url": f"{self.base}/repos/{r.full_name}/labels/{quote(lab.name)}",
+            "name": lab.name,
+            "color": lab.color,
+            "default": lab.default,
+            "description": lab.description,
+        }
 
     def issue(self, i: Issue) -> dict[str, Any]:
         r = i.repo
         api = f"{self.base}/repos/{r.full_name}"
         url = f"{api}/issues/{i.number}"
         out: dict[str, Any] = {
-            "url": url, "repository_url": api, "labels_url": f"{url}/labels{{/name}}",
-            "comments_url": f"{url}/comments", "events_url": f"{url}/events",
-            "html_url": i.html_url, "id": i.id, "node_id": i.node_id, "number": i.number,
-            "title": i.title, "user": self.user(i.author),
-            "labels": [self.label(r, lab) for lab in i.labels], "state": i.state,
-            "locked": i.locked, "assignee": None, "assignees": [], "milestone": None,
-            "comments": len(i.comments), "created_at": iso(i.created_at),
-            "updated_at": iso(i.updated_at), "closed_at": iso(i.closed_at),
+            "url": url,
+            "repository_url": api,
+            "labels_url": f"{url}/labels{{/name}}",
+            "comments_url": f"{url}/comments",
+            "events_url": f"{url}/events",
+            "html_url": i.html_url,
+            "id": i.id,
+            "node_id": i.node_id,
+            "number": i.number,
+            "title": i.title,
+            "user": self.user(i.author),
+            "labels": [self.label(r, lab) for lab in i.labels],
+            "state": i.state,
+            "locked": i.locked,
+            "assignee": None,
+            "assignees": [],
+            "milestone": None,
+            "comments": len(i.comments),
+            "created_at": iso(i.created_at),
+            "updated_at": iso(i.updated_at),
+            "closed_at": iso(i.closed_at),
             "author_association": self.model.author_association(r, i.author),
-            "type": None, "active_lock_reason": None, "sub_issues_summary": {
-                "total": 0, "completed": 0, "percent_completed": 0},
+            "type": None,
+            "active_lock_reason": None,
+            "sub_issues_summary": {"total": 0, "completed": 0, "percent_completed": 0},
         }
         if isinstance(i, PullRequest):
             out["draft"] = i.draft
             out["pull_request"] = {
-                "url": f"{api}/pulls/{i.number}", "html_url": i.html_url,
-                "diff_url": f"{i.html_url}.diff", "patch_url": f"{i.html_url}.patch",
+                "url": f"{api}/pulls/{i.number}",
+                "html_url": i.html_url,
+                "diff_url": f"{i.html_url}.diff",
+                "patch_url": f"{i.html_url}.patch",
                 "merged_at": iso(i.merged_at),
             }
-        out.update({
-            "body": i.body or None, "closed_by": None, "reactions": _reactions(url),
-            "timeline_url": f"{url}/timeline", "performed_via_github_app": None,
-            "state_reason": i.state_reason,
-        })
+        out.update(
+            {
+                "body": i.body or None,
+                "closed_by": None,
+                "reactions": _reactions(url),
+                "timeline_url": f"{url}/timeline",
+                "performed_via_github_app": None,
+                "state_reason": i.state_reason,
+            }
+        )
         return out
 
     def issue_full(self, i: Issue) -> dict[str, Any]:
@@ -352,9 +546,13 @@ class Renderer:
     def _ref(self, pr: PullRequest, which: str) -> dict[str, Any]:
         r = pr.repo
         ref = pr.head_ref if which == "head" else pr.base_ref
-        return {"label": f"{r.owner.login}:{ref}", "ref": ref,
-                "sha": sha_of(r.id, pr.number, which), "user": self.user(r.owner),
-                "repo": self.repo(r)}
+        return {
+            "label": f"{r.owner.login}:{ref}",
+            "ref": ref,
+            "sha": sha_of(r.id, pr.number, which),
+            "user": self.user(r.owner),
+            "repo": self.repo(r),
+        }
 
     def pull(self, pr: PullRequest, full: bool = False) -> dict[str, Any]:
         r = pr.repo
@@ -363,57 +561,89 @@ class Renderer:
         issue_url = f"{api}/issues/{pr.number}"
         head_sha = sha_of(r.id, pr.number, "head")
         out: dict[str, Any] = {
-            "url": url, "id": pr.pull_id, "node_id": pr.pull_node_id, "html_url": pr.html_url,
-            "diff_url": f"{pr.html_url}.diff", "patch_url": f"{pr.html_url}.patch",
-            "issue_url": issue_url, "number": pr.number, "state": pr.state,
-            "locked": pr.locked, "title": pr.title, "user": self.user(pr.author),
-            "body": pr.body or None, "created_at": iso(pr.created_at),
-            "updated_at": iso(pr.updated_at), "closed_at": iso(pr.closed_at),
+            "url": url,
+            "id": pr.pull_id,
+            "node_id": pr.pull_node_id,
+            "html_url": pr.html_url,
+            "diff_url": f"{pr.html_url}.diff",
+            "patch_url": f"{pr.html_url}.patch",
+            "issue_url": issue_url,
+            "number": pr.number,
+            "state": pr.state,
+            "locked": pr.locked,
+            "title": pr.title,
+            "user": self.user(pr.author),
+            "body": pr.body or None,
+            "created_at": iso(pr.created_at),
+            "updated_at": iso(pr.updated_at),
+            "closed_at": iso(pr.closed_at),
             "merged_at": iso(pr.merged_at),
             "merge_commit_sha": sha_of(r.id, pr.number, "merge") if pr.merged_at else None,
-            "assignee": None, "assignees": [], "requested_reviewers": [],
-            "requested_teams": [], "labels": [self.label(r, lab) for lab in pr.labels],
-            "milestone": None, "draft": pr.draft, "commits_url": f"{url}/commits",
+            "assignee": None,
+            "assignees": [],
+            "requested_reviewers": [],
+            "requested_teams": [],
+            "labels": [self.label(r, lab) for lab in pr.labels],
+            "milestone": None,
+            "draft": pr.draft,
+            "commits_url": f"{url}/commits",
             "review_comments_url": f"{url}/comments",
             "review_comment_url": f"{api}/pulls/comments{{/number}}",
             "comments_url": f"{issue_url}/comments",
             "statuses_url": f"{api}/statuses/{head_sha}",
-            "head": self._ref(pr, "head"), "base": self._ref(pr, "base"),
+            "head": self._ref(pr, "head"),
+            "base": self._ref(pr, "base"),
             "_links": {
-                "self": {"href": url}, "html": {"href": pr.html_url},
-                "issue": {"href": issue_url}, "comments": {"href": f"{issue_url}/comments"},
+                "self": {"href": url},
+                "html": {"href": pr.html_url},
+                "issue": {"href": issue_url},
+                "comments": {"href": f"{issue_url}/comments"},
                 "review_comments": {"href": f"{url}/comments"},
                 "review_comment": {"href": f"{api}/pulls/comments{{/number}}"},
                 "commits": {"href": f"{url}/commits"},
                 "statuses": {"href": f"{api}/statuses/{head_sha}"},
             },
             "author_association": self.model.author_association(r, pr.author),
-            "auto_merge": None, "active_lock_reason": None,
+            "auto_merge": None,
+            "active_lock_reason": None,
         }
         if full:
-            out.update({
-                "merged": pr.merged_at is not None,
-                "mergeable": None if pr.state == "closed" else True,
-                "rebaseable": None if pr.state == "closed" else True,
-                "mergeable_state": "unknown" if pr.state == "closed" else "clean",
-                "merged_by": self.user(pr.merged_by) if pr.merged_at else None,
-                "comments": len(pr.comments), "review_comments": len(pr.review_comments),
-                "maintainer_can_modify": False, "commits": pr.commits,
-                "additions": pr.additions, "deletions": pr.deletions,
-                "changed_files": pr.changed_files,
-            })
+            out.update(
+                {
+                    "merged": pr.merged_at is not None,
+                    "mergeable": None if pr.state == "closed" else True,
+                    "rebaseable": None if pr.state == "closed" else True,
+                    "mergeable_state": "unknown" if pr.state == "closed" else "clean",
+                    "merged_by": self.user(pr.merged_by) if pr.merged_at else None,
+                    "comments": len(pr.comments),
+                    "review_comments": len(pr.review_comments),
+                    "maintainer_can_modify": False,
+                    "commits": pr.commits,
+                    "additions": pr.additions,
+                    "deletions": pr.deletions,
+                    "changed_files": pr.changed_files,
+                }
+            )
         return out
 
     def comment(self, c) -> dict[str, Any]:
         i = c.issue
         api = f"{self.base}/repos/{i.repo.full_name}"
         url = f"{api}/issues/comments/{c.id}"
-        return {"url": url, "html_url": f"{i.html_url}#issuecomment-{c.id}",
-                "issue_url": f"{api}/issues/{i.number}", "id": c.id, "node_id": c.node_id,
-                "user": self.user(c.author), "created_at": iso(c.created_at),
-                "updated_at": iso(c.updated_at),
-                "author_association": self.model.author_association(i.repo, c.author),
-                "body": c.body, "reactions": _reactions(url), "performed_via_github_app": None}
+        return {
+            "url": url,
+            "html_url": f"{i.html_url}#issuecomment-{c.id}",
+            "issue_url": f"{api}/issues/{i.number}",
+            "id": c.id,
+            "node_id": c.node_id,
+            "user": self.user(c.author),
+            "created_at": iso(c.created_at),
+            "updated_at": iso(c.updated_at),
+            "author_association": self.model.author_association(i.repo, c.author),
+            "body": c.body,
+            "reactions": _reactions(url),
+            "performed_via_github_app": None,
+        }
 
     def review(self, rv: Review) -> dict[str, Any]:
         pr = rv.pull
@@ -421,12 +651,18 @@ class Renderer:
         api = f"{self.base}/repos/{pr.repo.full_name}"
         html = f"{pr.html_url}#pullrequestreview-{rv.id}"
         pr_url = f"{api}/pulls/{pr.number}"
-        out = {"id": rv.id, "node_id": rv.node_id, "user": self.user(rv.author),
-               "body": rv.body, "state": rv.state, "html_url": html,
-               "pull_request_url": pr_url,
-               "author_association": self.model.author_association(pr.repo, rv.author),
-               "_links": {"html": {"href": html}, "pull_request": {"href": pr_url}},
-               "commit_id": sha_of(pr.repo.id, pr.number, "head")}
+        out = {
+            "id": rv.id,
+            "node_id": rv.node_id,
+            "user": self.user(rv.author),
+            "body": rv.body,
+            "state": rv.state,
+            "html_url": html,
+            "pull_request_url": pr_url,
+            "author_association": self.model.author_association(pr.repo, rv.author),
+            "_links": {"html": {"href": html}, "pull_request": {"href": pr_url}},
+            "commit_id": sha_of(pr.repo.id, pr.number, "head"),
+        }
         if rv.state != "PENDING":
             out["submitted_at"] = iso(rv.submitted_at)
         return out
@@ -440,17 +676,35 @@ class Renderer:
         pr_url = f"{api}/pulls/{pr.number}"
         sha = sha_of(pr.repo.id, pr.number, "head")
         return {
-            "url": url, "pull_request_review_id": rc.review_id, "id": rc.id,
-            "node_id": rc.node_id, "diff_hunk": f"@@ -{rc.line},3 +{rc.line},4 @@",
-            "path": rc.path, "position": 4, "original_position": 4, "commit_id": sha,
-            "original_commit_id": sha, "user": self.user(rc.author), "body": rc.body,
-            "created_at": iso(rc.created_at), "updated_at": iso(rc.updated_at),
-            "html_url": html, "pull_request_url": pr_url,
+            "url": url,
+            "pull_request_review_id": rc.review_id,
+            "id": rc.id,
+            "node_id": rc.node_id,
+            "diff_hunk": f"@@ -{rc.line},3 +{rc.line},4 @@",
+            "path": rc.path,
+            "position": 4,
+            "original_position": 4,
+            "commit_id": sha,
+            "original_commit_id": sha,
+            "user": self.user(rc.author),
+            "body": rc.body,
+            "created_at": iso(rc.created_at),
+            "updated_at": iso(rc.updated_at),
+            "html_url": html,
+            "pull_request_url": pr_url,
             "author_association": self.model.author_association(pr.repo, rc.author),
-            "_links": {"self": {"href": url}, "html": {"href": html},
-                       "pull_request": {"href": pr_url}},
-            "reactions": _reactions(url), "start_line": None, "original_start_line": None,
-            "start_side": None, "line": rc.line, "original_line": rc.line, "side": "RIGHT",
+            "_links": {
+                "self": {"href": url},
+                "html": {"href": html},
+                "pull_request": {"href": pr_url},
+            },
+            "reactions": _reactions(url),
+            "start_line": None,
+            "original_start_line": None,
+            "start_side": None,
+            "line": rc.line,
+            "original_line": rc.line,
+            "side": "RIGHT",
             "subject_type": "line",
         }
 
@@ -460,18 +714,27 @@ class Renderer:
         api = f"{self.base}/repos/{r.full_name}"
         url = f"{api}/releases/{rel.id}"
         return {
-            "url": url, "assets_url": f"{url}/assets",
+            "url": url,
+            "assets_url": f"{url}/assets",
             "upload_url": f"https://uploads.github.com/repos/{r.full_name}/releases/"
-                          f"{rel.id}/assets{{?name,label}}",
-            "html_url": f"{r.html_url}/releases/tag/{quote(rel.tag_name)}", "id": rel.id,
-            "author": self.user(rel.author), "node_id": rel.node_id,
-            "tag_name": rel.tag_name, "target_commitish": rel.target_commitish,
-            "name": rel.name, "draft": rel.draft, "immutable": False,
-            "prerelease": rel.prerelease, "created_at": iso(rel.created_at),
+            f"{rel.id}/assets{{?name,label}}",
+            "html_url": f"{r.html_url}/releases/tag/{quote(rel.tag_name)}",
+            "id": rel.id,
+            "author": self.user(rel.author),
+            "node_id": rel.node_id,
+            "tag_name": rel.tag_name,
+            "target_commitish": rel.target_commitish,
+            "name": rel.name,
+            "draft": rel.draft,
+            "immutable": False,
+            "prerelease": rel.prerelease,
+            "created_at": iso(rel.created_at),
             "updated_at": iso(rel.published_at or rel.created_at),
-            "published_at": iso(rel.published_at), "assets": [],
+            "published_at": iso(rel.published_at),
+            "assets": [],
             "tarball_url": f"{api}/tarball/{quote(rel.tag_name)}",
-            "zipball_url": f"{api}/zipball/{quote(rel.tag_name)}", "body": rel.body,
+            "zipball_url": f"{api}/zipball/{quote(rel.tag_name)}",
+            "body": rel.body,
         }
 
 
@@ -523,9 +786,15 @@ class RestContext:
         except ValueError as exc:
             raise HttpError(422, f"Invalid value for since: {value}") from exc
 
-    def paginate(self, items: Sequence[Any], render: Callable[[Any], Any], *,
-                 link_path: str | None = None, cap: int | None = None,
-                 wrap: Callable[[list[Any]], Any] | None = None) -> RestResult:
+    def paginate(
+        self,
+        items: Sequence[Any],
+        render: Callable[[Any], Any],
+        *,
+        link_path: str | None = None,
+        cap: int | None = None,
+        wrap: Callable[[list[Any]], Any] | None = None,
+    ) -> RestResult:
         """Slice with per_page/page, render the slice, add a GitHub ``Link`` header."""
         try:
             per_page = int(self.query.get("per_page") or 30)
@@ -536,10 +805,13 @@ class RestContext:
         page = max(1, page)
         total = len(items) if cap is None else min(len(items), cap)
         if cap is not None and (page - 1) * per_page >= cap and total > 0:
-            raise HttpError(422, f"Only the first {cap} search results are available",
-                            "https://docs.github.com/v3/search/")
+            raise HttpError(
+                422,
+                f"Only the first {cap} search results are available",
+                "https://docs.github.com/v3/search/",
+            )
         start = (page - 1) * per_page
-        chunk = [render(x) for x in items[start:min(start + per_page, total)]]
+        chunk = [render(x) for x in items[start : min(start + per_page, total)]]
         last = max(1, math.ceil(total / per_page))
         links = []
         path = link_path or self.path
@@ -580,13 +852,20 @@ def _direction(ctx: RestContext, default: str) -> bool:
 
 def h_user(ctx: RestContext) -> RestResult:
     if ctx.viewer is None:
-        raise HttpError(401, "Requires authentication",
-                        "https://docs.github.com/rest/users/users#get-the-authenticated-user")
+        raise HttpError(
+            401,
+            "Requires authentication",
+            "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+        )
     if ctx.viewer.is_bot:
-        raise HttpError(403, "Resource not accessible by integration",
-                        "https://docs.github.com/rest/users/users#get-the-authenticated-user")
-    return RestResult(body=ctx.render.full_user(ctx.viewer, private=True),
-                      last_modified=ctx.viewer.updated_at)
+        raise HttpError(
+            403,
+            "Resource not accessible by integration",
+            "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+        )
+    return RestResult(
+        body=ctx.render.full_user(ctx.viewer, private=True), last_modified=ctx.viewer.updated_at
+    )
 
 
 def h_users(ctx: RestContext, login: str) -> RestResult:
@@ -626,9 +905,12 @@ def h_org_repos(ctx: RestContext, org: Organization) -> RestResult:
     elif kind not in ("all", "member"):
         raise HttpError(422, f"Invalid type: {kind}")
     sort = (ctx.arg("sort") or "created").lower()
-    keys = {"created": lambda r: (r.created_at, r.id), "updated": lambda r: (r.updated_at, r.id),
-            "pushed": lambda r: (r.pushed_at or r.created_at, r.id),
-            "full_name": lambda r: r.full_name.lower()}
+    keys = {
+        "created": lambda r: (r.created_at, r.id),
+        "updated": lambda r: (r.updated_at, r.id),
+        "pushed": lambda r: (r.pushed_at or r.created_at, r.id),
+        "full_name": lambda r: r.full_name.lower(),
+    }
     if sort not in keys:
         raise HttpError(422, f"Invalid sort: {sort}")
     desc = _direction(ctx, "asc" if sort == "full_name" else "desc")
@@ -643,8 +925,7 @@ def h_org_members(ctx: RestContext, org: Organization) -> RestResult:
         members = [u for u in members if org.role_of(u) == "admin"]
     elif role == "member":
         members = [u for u in members if org.role_of(u) == "member"]
-    return ctx.paginate(members, ctx.render.user,
-                        link_path=f"/organizations/{org.id}/members")
+    return ctx.paginate(members, ctx.render.user, link_path=f"/organizations/{org.id}/members")
 
 
 def h_repo(ctx: RestContext, repo: Repository) -> RestResult:
@@ -659,8 +940,9 @@ def _labels_filter(ctx: RestContext, items: list[Issue]) -> list[Issue]:
     labels = ctx.arg("labels")
     if labels:
         wanted = [x.strip().lower() for x in labels.split(",") if x.strip()]
-        items = [i for i in items
-                 if all(any(lab.name.lower() == w for lab in i.labels) for w in wanted)]
+        items = [
+            i for i in items if all(any(lab.name.lower() == w for lab in i.labels) for w in wanted)
+        ]
     return items
 
 
@@ -683,14 +965,15 @@ def h_issues(ctx: RestContext, repo: Repository) -> RestResult:
         items = [i for i in items if i.author.login.lower() == creator.lower()]
     items = _labels_filter(ctx, items)
     sort = (ctx.arg("sort") or "created").lower()
-    keys = {"created": lambda i: (i.created_at, i.number),
-            "updated": lambda i: (i.updated_at, i.number),
-            "comments": lambda i: (len(i.comments), i.number)}
+    keys = {
+        "created": lambda i: (i.created_at, i.number),
+        "updated": lambda i: (i.updated_at, i.number),
+        "comments": lambda i: (len(i.comments), i.number),
+    }
     if sort not in keys:
         raise HttpError(422, f"Invalid sort: {sort}")
     items = _sorted(items, keys[sort], _direction(ctx, "desc"))
-    return ctx.paginate(items, ctx.render.issue,
-                        link_path=f"/repositories/{repo.id}/issues")
+    return ctx.paginate(items, ctx.render.issue, link_path=f"/repositories/{repo.id}/issues")
 
 
 def _get_item(repo: Repository, number: str) -> Issue:
@@ -722,15 +1005,19 @@ def _comments_sorted(ctx: RestContext, comments: list[Any]) -> list[Any]:
 def h_issue_comments(ctx: RestContext, repo: Repository, number: str) -> RestResult:
     item = _get_item(repo, number)
     comments = _comments_sorted(ctx, list(item.comments))
-    return ctx.paginate(comments, ctx.render.comment,
-                        link_path=f"/repositories/{repo.id}/issues/{item.number}/comments")
+    return ctx.paginate(
+        comments,
+        ctx.render.comment,
+        link_path=f"/repositories/{repo.id}/issues/{item.number}/comments",
+    )
 
 
 def h_repo_issue_comments(ctx: RestContext, repo: Repository) -> RestResult:
     comments = [c for i in repo.items.values() for c in i.comments]
     comments = _comments_sorted(ctx, comments)
-    return ctx.paginate(comments, ctx.render.comment,
-                        link_path=f"/repositories/{repo.id}/issues/comments")
+    return ctx.paginate(
+        comments, ctx.render.comment, link_path=f"/repositories/{repo.id}/issues/comments"
+    )
 
 
 def h_pulls(ctx: RestContext, repo: Repository) -> RestResult:
@@ -743,10 +1030,12 @@ def h_pulls(ctx: RestContext, repo: Repository) -> RestResult:
         ref = head.split(":", 1)[-1]
         items = [p for p in items if p.head_ref == ref]
     sort = (ctx.arg("sort") or "created").lower()
-    keys = {"created": lambda p: (p.created_at, p.number),
-            "updated": lambda p: (p.updated_at, p.number),
-            "popularity": lambda p: (len(p.comments), p.number),
-            "long-running": lambda p: (p.created_at, p.number)}
+    keys = {
+        "created": lambda p: (p.created_at, p.number),
+        "updated": lambda p: (p.updated_at, p.number),
+        "popularity": lambda p: (len(p.comments), p.number),
+        "long-running": lambda p: (p.created_at, p.number),
+    }
     if sort not in keys:
         raise HttpError(422, f"Invalid sort: {sort}")
     desc = _direction(ctx, "desc" if sort == "created" else "asc")
@@ -769,22 +1058,27 @@ def h_pull(ctx: RestContext, repo: Repository, number: str) -> RestResult:
 def h_pull_reviews(ctx: RestContext, repo: Repository, number: str) -> RestResult:
     pr = _get_pull(repo, number)
     reviews = sorted(pr.reviews, key=lambda r: (r.submitted_at, r.id))
-    return ctx.paginate(reviews, ctx.render.review,
-                        link_path=f"/repositories/{repo.id}/pulls/{pr.number}/reviews")
+    return ctx.paginate(
+        reviews, ctx.render.review, link_path=f"/repositories/{repo.id}/pulls/{pr.number}/reviews"
+    )
 
 
 def h_pull_comments(ctx: RestContext, repo: Repository, number: str) -> RestResult:
     pr = _get_pull(repo, number)
     comments = _comments_sorted(ctx, list(pr.review_comments))
-    return ctx.paginate(comments, ctx.render.review_comment,
-                        link_path=f"/repositories/{repo.id}/pulls/{pr.number}/comments")
+    return ctx.paginate(
+        comments,
+        ctx.render.review_comment,
+        link_path=f"/repositories/{repo.id}/pulls/{pr.number}/comments",
+    )
 
 
 def h_repo_pull_comments(ctx: RestContext, repo: Repository) -> RestResult:
     comments = [c for p in repo.pulls() for c in p.review_comments]
     comments = _comments_sorted(ctx, comments)
-    return ctx.paginate(comments, ctx.render.review_comment,
-                        link_path=f"/repositories/{repo.id}/pulls/comments")
+    return ctx.paginate(
+        comments, ctx.render.review_comment, link_path=f"/repositories/{repo.id}/pulls/comments"
+    )
 
 
 def _visible_releases(ctx: RestContext, repo: Repository) -> list[Release]:
@@ -793,8 +1087,11 @@ def _visible_releases(ctx: RestContext, repo: Repository) -> list[Release]:
 
 
 def h_releases(ctx: RestContext, repo: Repository) -> RestResult:
-    return ctx.paginate(_visible_releases(ctx, repo), ctx.render.release,
-                        link_path=f"/repositories/{repo.id}/releases")
+    return ctx.paginate(
+        _visible_releases(ctx, repo),
+        ctx.render.release,
+        link_path=f"/repositories/{repo.id}/releases",
+    )
 
 
 def h_latest_release(ctx: RestContext, repo: Repository) -> RestResult:
@@ -816,8 +1113,12 @@ def h_contributors(ctx: RestContext, repo: Repository) -> RestResult:
         login, n = row
         who = ctx.model.get_user(login)
         if who is None:
-            return {"email": f"{login}@users.noreply.github.com", "name": login,
-                    "type": "Anonymous", "contributions": n}
+            return {
+                "email": f"{login}@users.noreply.github.com",
+                "name": login,
+                "type": "Anonymous",
+                "contributions": n,
+            }
         out = dict(ctx.render.user(who) or {})
         out["contributions"] = n
         return out
@@ -827,8 +1128,9 @@ def h_contributors(ctx: RestContext, repo: Repository) -> RestResult:
 
 def h_license(ctx: RestContext, repo: Repository) -> RestResult:
     if not repo.has_file("LICENSE"):
-        raise not_found("https://docs.github.com/rest/licenses/licenses"
-                        "#get-the-license-for-a-repository")
+        raise not_found(
+            "https://docs.github.com/rest/licenses/licenses#get-the-license-for-a-repository"
+        )
     body = ctx.render.contents(repo, "LICENSE")
     body["license"] = ctx.render.license_simple(repo)
     return RestResult(body=body, last_modified=repo.pushed_at)
@@ -844,19 +1146,22 @@ def h_contents(ctx: RestContext, repo: Repository, path: str = "") -> RestResult
     path = path.strip("/")
     present = {COMMUNITY_FILES[k]: k for k in COMMUNITY_FILES if repo.has_file(k)}
     if path in present:
-        return RestResult(body=ctx.render.contents(repo, present[path]),
-                          last_modified=repo.pushed_at)
+        return RestResult(
+            body=ctx.render.contents(repo, present[path]), last_modified=repo.pushed_at
+        )
     prefix = f"{path}/" if path else ""
     children: dict[str, bool] = {}
     for p in present:
         if p.startswith(prefix):
-            rest = p[len(prefix):]
+            rest = p[len(prefix) :]
             head, sep, _ = rest.partition("/")
             children[prefix + head] = bool(sep) or children.get(prefix + head, False)
     if not children:
         raise not_found("https://docs.github.com/rest/repos/contents#get-repository-content")
-    entries = [ctx.render.dir_entry(repo, p, d)
-               for p, d in sorted(children.items(), key=lambda kv: (not kv[1], kv[0]))]
+    entries = [
+        ctx.render.dir_entry(repo, p, d)
+        for p, d in sorted(children.items(), key=lambda kv: (not kv[1], kv[0]))
+    ]
     return RestResult(body=entries, last_modified=repo.pushed_at)
 
 
@@ -867,15 +1172,27 @@ def h_community(ctx: RestContext, repo: Repository) -> RestResult:
 def h_search_issues(ctx: RestContext) -> RestResult:
     q = ctx.arg("q")
     if not q:
-        raise HttpError(422, "Validation Failed", "https://docs.github.com/v3/search",
-                        errors=[{"resource": "Search", "field": "q", "code": "missing"}])
+        raise HttpError(
+            422,
+            "Validation Failed",
+            "https://docs.github.com/v3/search",
+            errors=[{"resource": "Search", "field": "q", "code": "missing"}],
+        )
     try:
-        items = search_issues(ctx.model, q, sort=ctx.arg("sort"), order=ctx.arg("order"),
-                              authenticated=ctx.authenticated)
+        items = search_issues(
+            ctx.model,
+            q,
+            sort=ctx.arg("sort"),
+            order=ctx.arg("order"),
+            authenticated=ctx.authenticated,
+        )
     except SearchSyntaxError as exc:
-        raise HttpError(422, "Validation Failed", "https://docs.github.com/v3/search",
-                        errors=[{"message": str(exc), "resource": "Search", "field": "q",
-                                 "code": "invalid"}]) from exc
+        raise HttpError(
+            422,
+            "Validation Failed",
+            "https://docs.github.com/v3/search",
+            errors=[{"message": str(exc), "resource": "Search", "field": "q", "code": "invalid"}],
+        ) from exc
 
     def render(i: Issue) -> dict[str, Any]:
         out = ctx.render.issue(i)
@@ -883,9 +1200,12 @@ def h_search_issues(ctx: RestContext) -> RestResult:
         return out
 
     total = len(items)
-    return ctx.paginate(items, render, cap=MAX_SEARCH_RESULTS,
-                        wrap=lambda chunk: {"total_count": total, "incomplete_results": False,
-                                            "items": chunk})
+    return ctx.paginate(
+        items,
+        render,
+        cap=MAX_SEARCH_RESULTS,
+        wrap=lambda chunk: {"total_count": total, "incomplete_results": False, "items": chunk},
+    )
 
 
 def h_search_repos(ctx: RestContext) -> RestResult:
@@ -900,9 +1220,12 @@ def h_search_repos(ctx: RestContext) -> RestResult:
         return out
 
     total = len(repos)
-    return ctx.paginate(repos, render, cap=MAX_SEARCH_RESULTS,
-                        wrap=lambda chunk: {"total_count": total, "incomplete_results": False,
-                                            "items": chunk})
+    return ctx.paginate(
+        repos,
+        render,
+        cap=MAX_SEARCH_RESULTS,
+        wrap=lambda chunk: {"total_count": total, "incomplete_results": False, "items": chunk},
+    )
 
 
 def _int(value: str) -> int:
@@ -927,8 +1250,9 @@ def h_review_comment(ctx: RestContext, repo: Repository, comment_id: str) -> Res
         for c in pr.review_comments:
             if c.id == cid:
                 return RestResult(body=ctx.render.review_comment(c), last_modified=c.updated_at)
-    raise not_found("https://docs.github.com/rest/pulls/comments"
-                    "#get-a-review-comment-for-a-pull-request")
+    raise not_found(
+        "https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request"
+    )
 
 
 def h_pull_review(ctx: RestContext, repo: Repository, number: str, review_id: str) -> RestResult:
@@ -952,14 +1276,14 @@ def h_release_by_tag(ctx: RestContext, repo: Repository, tag: str) -> RestResult
     for rel in repo.releases:
         if rel.tag_name == tag and not rel.draft:
             return RestResult(body=ctx.render.release(rel), last_modified=rel.created_at)
-    raise not_found("https://docs.github.com/rest/releases/releases"
-                    "#get-a-release-by-tag-name")
+    raise not_found("https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name")
 
 
 def h_labels(ctx: RestContext, repo: Repository) -> RestResult:
     labels = sorted(repo.labels.values(), key=lambda lab: lab.id)
-    return ctx.paginate(labels, lambda lab: ctx.render.label(repo, lab),
-                        link_path=f"/repositories/{repo.id}/labels")
+    return ctx.paginate(
+        labels, lambda lab: ctx.render.label(repo, lab), link_path=f"/repositories/{repo.id}/labels"
+    )
 
 
 def h_languages(ctx: RestContext, repo: Repository) -> RestResult:
@@ -1032,10 +1356,10 @@ def build_routes() -> list[Route]:
     for template, handler in ROUTES:
         routes.append(Route(template, _compile(template), handler))
         if template.startswith("/repos/{owner}/{repo}"):
-            alt = "/repositories/{repo_id}" + template[len("/repos/{owner}/{repo}"):]
+            alt = "/repositories/{repo_id}" + template[len("/repos/{owner}/{repo}") :]
             routes.append(Route(template, _compile(alt), handler))
         elif template.startswith("/orgs/{org}"):
-            alt = "/organizations/{org_id}" + template[len("/orgs/{org}"):]
+            alt = "/organizations/{org_id}" + template[len("/orgs/{org}") :]
             routes.append(Route(template, _compile(alt), handler))
     return routes
 

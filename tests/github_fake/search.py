@@ -156,15 +156,24 @@ def _item_predicates(sq: SearchQuery) -> list[Callable[[Issue], bool]]:
             preds.append(lambda i: not any(test(i, v) for v in neg))
 
     group("is", _matches_is)
-    group("author", lambda i, v: i.author.login.lower() == v.lower()
-          or i.author.graphql_login.lower() == v.lower().removeprefix("app/"))
+    group(
+        "author",
+        lambda i, v: (
+            i.author.login.lower() == v.lower()
+            or i.author.graphql_login.lower() == v.lower().removeprefix("app/")
+        ),
+    )
     group("org", lambda i, v: i.repo.owner.login.lower() == v.lower())
     group("user", lambda i, v: i.repo.owner.login.lower() == v.lower())
     group("repo", lambda i, v: i.repo.full_name.lower() == v.lower())
     group("label", lambda i, v: any(lab.name.lower() == v.lower() for lab in i.labels))
     group("archived", lambda i, v: i.repo.archived == (v.lower() == "true"))
-    for key, attr in (("created", "created_at"), ("updated", "updated_at"),
-                      ("closed", "closed_at"), ("merged", "merged_at")):
+    for key, attr in (
+        ("created", "created_at"),
+        ("updated", "updated_at"),
+        ("closed", "closed_at"),
+        ("merged", "merged_at"),
+    ):
         for v in sq.positive.get(key, []):
             rng = parse_range(v)
             preds.append(lambda i, rng=rng, attr=attr: _in_range(getattr(i, attr, None), rng))
@@ -181,8 +190,14 @@ def _visible(repo: Repository, authenticated: bool) -> bool:
     return authenticated or not repo.private
 
 
-def search_issues(model: GitHubModel, q: str, *, sort: str | None = None,
-                  order: str | None = None, authenticated: bool = True) -> list[Issue]:
+def search_issues(
+    model: GitHubModel,
+    q: str,
+    *,
+    sort: str | None = None,
+    order: str | None = None,
+    authenticated: bool = True,
+) -> list[Issue]:
     """All matching issues/PRs (not capped), ordered like GitHub (default: newest first)."""
     sq = parse_query(q)
     preds = _item_predicates(sq)
@@ -226,8 +241,9 @@ def search_issues(model: GitHubModel, q: str, *, sort: str | None = None,
     return out
 
 
-def search_repositories(model: GitHubModel, q: str, *, authenticated: bool = True
-                        ) -> list[Repository]:
+def search_repositories(
+    model: GitHubModel, q: str, *, authenticated: bool = True
+) -> list[Repository]:
     """Repository search: ``org:``, ``user:``, ``repo:``, ``fork:true|only|false``,
     ``archived:``, ``is:public|private``, ``topic:``, ``language:`` and name words."""
     sq = parse_query(q)
@@ -239,7 +255,8 @@ def search_repositories(model: GitHubModel, q: str, *, authenticated: bool = Tru
         if owners and repo.owner.login.lower() not in {o.lower() for o in owners}:
             continue
         if sq.values("repo") and repo.full_name.lower() not in {
-                v.lower() for v in sq.values("repo")}:
+            v.lower() for v in sq.values("repo")
+        }:
             continue
         fork = [v.lower() for v in sq.values("fork")]
         if "only" in fork and not repo.fork:
@@ -257,7 +274,8 @@ def search_repositories(model: GitHubModel, q: str, *, authenticated: bool = Tru
         if sq.values("topic") and not set(sq.values("topic")) <= set(repo.topics):
             continue
         if sq.values("language") and (repo.language or "").lower() not in {
-                v.lower() for v in sq.values("language")}:
+            v.lower() for v in sq.values("language")
+        }:
             continue
         text = f"{repo.name} {repo.description or ''}".lower()
         if not all(w in text for w in sq.words):

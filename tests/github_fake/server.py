@@ -27,16 +27,30 @@ from .generate import generate_org
 from .model import GitHubModel, User, iso
 
 RATE_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
-SECONDARY_MESSAGE = ("You have exceeded a secondary rate limit. Please wait a few minutes "
-                     "before you try again. If you reach out to GitHub Support for help, please "
-                     "include the request ID {rid}.")
-GRAPHQL_502 = ("Something went wrong while executing your query. This may be the result of a "
-               "timeout, or it could be a GitHub bug. Please include `{rid}` when reporting "
-               "this issue.")
+SECONDARY_MESSAGE = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes "
+    "before you try again. If you reach out to GitHub Support for help, please "
+    "include the request ID {rid}."
+)
+GRAPHQL_502 = (
+    "Something went wrong while executing your query. This may be the result of a "
+    "timeout, or it could be a GitHub bug. Please include `{rid}` when reporting "
+    "this issue."
+)
 
 #: fault kinds accepted by :meth:`Faults.add`
-FAULT_KINDS = ("rate_limit", "secondary_rate_limit", "429", "500", "502", "503", "slow",
-               "not_found", "unauthorized", "status")
+FAULT_KINDS = (
+    "rate_limit",
+    "secondary_rate_limit",
+    "429",
+    "500",
+    "502",
+    "503",
+    "slow",
+    "not_found",
+    "unauthorized",
+    "status",
+)
 
 
 # --------------------------------------------------------------------------- request log
@@ -104,10 +118,22 @@ class Faults:
         self._lock = threading.Lock()
         self.items: list[Fault] = []
 
-    def add(self, kind: str, path: str = ".*", *, method: str | None = None,
-            times: int | None = 1, skip: int = 0, delay: float = 0.0, retry_after: int = 1,
-            reset_in: int = 1, status: int | None = None, body: Any = None,
-            token: str | None = None, body_contains: str | None = None) -> Fault:
+    def add(
+        self,
+        kind: str,
+        path: str = ".*",
+        *,
+        method: str | None = None,
+        times: int | None = 1,
+        skip: int = 0,
+        delay: float = 0.0,
+        retry_after: int = 1,
+        reset_in: int = 1,
+        status: int | None = None,
+        body: Any = None,
+        token: str | None = None,
+        body_contains: str | None = None,
+    ) -> Fault:
         """Register a fault. ``kind`` is one of :data:`FAULT_KINDS`:
 
         - ``rate_limit``: 403 "API rate limit exceeded", X-RateLimit-Remaining 0, reset in
@@ -123,10 +149,20 @@ class Faults:
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; use one of {FAULT_KINDS}")
-        f = Fault(kind=kind, path=re.compile(path), method=method.upper() if method else None,
-                  times=times, skip=skip, delay=delay, retry_after=retry_after,
-                  reset_in=reset_in, status=status, body=body, token=token,
-                  body_pattern=re.compile(body_contains) if body_contains else None)
+        f = Fault(
+            kind=kind,
+            path=re.compile(path),
+            method=method.upper() if method else None,
+            times=times,
+            skip=skip,
+            delay=delay,
+            retry_after=retry_after,
+            reset_in=reset_in,
+            status=status,
+            body=body,
+            token=token,
+            body_pattern=re.compile(body_contains) if body_contains else None,
+        )
         with self._lock:
             self.items.append(f)
         return f
@@ -178,8 +214,12 @@ class Bucket:
         return max(0, self.limit - self.used)
 
     def as_json(self) -> dict[str, int]:
-        return {"limit": self.limit, "used": self.used, "remaining": self.remaining,
-                "reset": math.ceil(self.reset)}
+        return {
+            "limit": self.limit,
+            "used": self.used,
+            "remaining": self.remaining,
+            "reset": math.ceil(self.reset),
+        }
 
 
 @dataclass
@@ -258,13 +298,22 @@ class FakeGitHub:
 
     DEFAULT_TOKEN = "ghp_fake_token"
 
-    def __init__(self, model: GitHubModel | None = None, *,
-                 tokens: Iterable[str] | None = (DEFAULT_TOKEN,),
-                 core_limit: int = 5000, graphql_limit: int = 5000, search_limit: int = 30,
-                 unauthenticated_limit: int = 60, unauthenticated_search_limit: int = 10,
-                 reset_after_seconds: float = 3600.0, search_reset_after_seconds: float = 60.0,
-                 schema_path: str | Path | None = None, installation_id: int = 12345678,
-                 clock: Callable[[], float] | None = None):
+    def __init__(
+        self,
+        model: GitHubModel | None = None,
+        *,
+        tokens: Iterable[str] | None = (DEFAULT_TOKEN,),
+        core_limit: int = 5000,
+        graphql_limit: int = 5000,
+        search_limit: int = 30,
+        unauthenticated_limit: int = 60,
+        unauthenticated_search_limit: int = 10,
+        reset_after_seconds: float = 3600.0,
+        search_reset_after_seconds: float = 60.0,
+        schema_path: str | Path | None = None,
+        installation_id: int = 12345678,
+        clock: Callable[[], float] | None = None,
+    ):
         self.model = model if model is not None else generate_org()
         #: accepted tokens; None = accept any token
         token_list = list(tokens) if tokens is not None else []
@@ -309,8 +358,12 @@ class FakeGitHub:
         httpd.app = self
         self._httpd = httpd
         self.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-github", daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-github",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -376,9 +429,15 @@ class FakeGitHub:
             b.refresh(self.now())
             return b
 
-    def set_rate_limit(self, token: str | None = None, *, limit: int | None = None,
-                       remaining: int | None = None, resource: str = "core",
-                       reset_in: float | None = None) -> Bucket:
+    def set_rate_limit(
+        self,
+        token: str | None = None,
+        *,
+        limit: int | None = None,
+        remaining: int | None = None,
+        resource: str = "core",
+        reset_in: float | None = None,
+    ) -> Bucket:
         """Budget control: e.g. ``set_rate_limit(tok, limit=50)`` cuts a run after 50 calls;
         ``remaining=0, reset_in=2`` exhausts it now until 2 s from now."""
         ident = Identity(token, None)
@@ -398,33 +457,64 @@ class FakeGitHub:
             self._overrides.clear()
 
     def rate_limit_json(self, token: str | None) -> dict[str, Any]:
-        res = {name: self.bucket(token, name).as_json()
-               for name in ("core", "search", "graphql")}
+        res = {name: self.bucket(token, name).as_json() for name in ("core", "search", "graphql")}
         now = math.ceil(self.now() + 3600)
-        for extra, lim in (("integration_manifest", 5000), ("source_import", 100),
-                           ("code_scanning_upload", 1000), ("code_search", 10),
-                           ("actions_runner_registration", 10000), ("scim", 15000),
-                           ("dependency_snapshots", 100), ("audit_log", 1750)):
+        for extra, lim in (
+            ("integration_manifest", 5000),
+            ("source_import", 100),
+            ("code_scanning_upload", 1000),
+            ("code_search", 10),
+            ("actions_runner_registration", 10000),
+            ("scim", 15000),
+            ("dependency_snapshots", 100),
+            ("audit_log", 1750),
+        ):
             res[extra] = {"limit": lim, "used": 0, "remaining": lim, "reset": now}
         return {"resources": res, "rate": res["core"]}
 
     # ---- request log helpers
-    def count(self, path: str | None = None, *, method: str | None = None,
-              route: str | None = None, status: int | None = None,
-              resource: str | None = None, token: str | None = None,
-              graphql: bool | None = None, not_modified: bool | None = None,
-              repo: str | None = None) -> int:
+    def count(
+        self,
+        path: str | None = None,
+        *,
+        method: str | None = None,
+        route: str | None = None,
+        status: int | None = None,
+        resource: str | None = None,
+        token: str | None = None,
+        graphql: bool | None = None,
+        not_modified: bool | None = None,
+        repo: str | None = None,
+    ) -> int:
         """Number of logged requests matching all given filters (``path`` is a regex searched
         in the normalised path)."""
-        return len(self.find(path, method=method, route=route, status=status,
-                             resource=resource, token=token, graphql=graphql,
-                             not_modified=not_modified, repo=repo))
+        return len(
+            self.find(
+                path,
+                method=method,
+                route=route,
+                status=status,
+                resource=resource,
+                token=token,
+                graphql=graphql,
+                not_modified=not_modified,
+                repo=repo,
+            )
+        )
 
-    def find(self, path: str | None = None, *, method: str | None = None,
-             route: str | None = None, status: int | None = None,
-             resource: str | None = None, token: str | None = None,
-             graphql: bool | None = None, not_modified: bool | None = None,
-             repo: str | None = None) -> list[RequestRecord]:
+    def find(
+        self,
+        path: str | None = None,
+        *,
+        method: str | None = None,
+        route: str | None = None,
+        status: int | None = None,
+        resource: str | None = None,
+        token: str | None = None,
+        graphql: bool | None = None,
+        not_modified: bool | None = None,
+        repo: str | None = None,
+    ) -> list[RequestRecord]:
         rx = re.compile(path) if path else None
         with self._lock:
             recs = list(self.requests)
@@ -482,9 +572,12 @@ class FakeGitHub:
             "core_units": sum(r.rate_cost for r in recs if r.resource == "core"),
             "search_units": sum(r.rate_cost for r in recs if r.resource == "search"),
             "graphql_points": sum(r.rate_cost for r in recs if r.is_graphql),
-            "rate_limited": sum(1 for r in recs if r.status in (403, 429)
-                                and r.fault in (None, "rate_limit", "secondary_rate_limit",
-                                                "429")),
+            "rate_limited": sum(
+                1
+                for r in recs
+                if r.status in (403, 429)
+                and r.fault in (None, "rate_limit", "secondary_rate_limit", "429")
+            ),
             "errors": sum(1 for r in recs if r.status >= 400),
             "faults": sum(1 for r in recs if r.fault),
             "invalid_graphql": sum(1 for r in recs if r.graphql_valid is False),
@@ -533,8 +626,15 @@ class FakeGitHub:
         return bot
 
     # ---- HTTP plumbing
-    def _send(self, h: _Handler, rec: RequestRecord, status: int, body: Any,
-              headers: dict[str, str], head_only: bool = False) -> None:
+    def _send(
+        self,
+        h: _Handler,
+        rec: RequestRecord,
+        status: int,
+        body: Any,
+        headers: dict[str, str],
+        head_only: bool = False,
+    ) -> None:
         if body is None:
             data = b""
         elif isinstance(body, bytes):
@@ -554,20 +654,26 @@ class FakeGitHub:
             h.wfile.write(data)
 
     def _rate_headers(self, b: Bucket, resource: str) -> dict[str, str]:
-        return {"X-RateLimit-Limit": str(b.limit), "X-RateLimit-Remaining": str(b.remaining),
-                "X-RateLimit-Reset": str(math.ceil(b.reset)), "X-RateLimit-Used": str(b.used),
-                "X-RateLimit-Resource": resource}
+        return {
+            "X-RateLimit-Limit": str(b.limit),
+            "X-RateLimit-Remaining": str(b.remaining),
+            "X-RateLimit-Reset": str(math.ceil(b.reset)),
+            "X-RateLimit-Used": str(b.used),
+            "X-RateLimit-Resource": resource,
+        }
 
     def _base_headers(self, rid: str, ident: Identity | None) -> dict[str, str]:
-        out = {"X-GitHub-Media-Type": "github.v3; format=json",
-               "X-GitHub-Api-Version-Selected": "2022-11-28",
-               "X-GitHub-Request-Id": rid,
-               "Vary": "Accept, Authorization, Cookie, X-GitHub-OTP",
-               "Access-Control-Expose-Headers": "ETag, Link, Location, Retry-After, "
-               "X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, "
-               "X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, "
-               "X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, Deprecation, "
-               "Sunset"}
+        out = {
+            "X-GitHub-Media-Type": "github.v3; format=json",
+            "X-GitHub-Api-Version-Selected": "2022-11-28",
+            "X-GitHub-Request-Id": rid,
+            "Vary": "Accept, Authorization, Cookie, X-GitHub-OTP",
+            "Access-Control-Expose-Headers": "ETag, Link, Location, Retry-After, "
+            "X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, "
+            "X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, "
+            "X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, Deprecation, "
+            "Sunset",
+        }
         if ident is not None and ident.token and not ident.is_app:
             out["X-OAuth-Scopes"] = "read:org, repo"
             out["X-Accepted-OAuth-Scopes"] = "repo"
@@ -585,18 +691,22 @@ class FakeGitHub:
         if path == "/api/graphql":
             prefix, path = "/api", "/graphql"
         elif path.startswith("/api/v3/") or path == "/api/v3":
-            prefix, path = "/api/v3", path[len("/api/v3"):] or "/"
+            prefix, path = "/api/v3", path[len("/api/v3") :] or "/"
         if len(path) > 1:
             path = path.rstrip("/")
         rid = f"{next(self._ids):04X}:{abs(hash(raw_path)) % 0xFFFF:04X}:FAKE"
-        rec = RequestRecord(method=method, path=path, query=query,
-                            enterprise_prefix=bool(prefix), started=time.time())
+        rec = RequestRecord(
+            method=method,
+            path=path,
+            query=query,
+            enterprise_prefix=bool(prefix),
+            started=time.time(),
+        )
         api_base = self.url + ("/api/v3" if prefix else "")
         auth = h.headers.get("Authorization")
         token_guess = auth.split(None, 1)[1].strip() if auth and " " in auth else None
         try:
-            self._dispatch(h, rec, method, path, query, raw_body, rid, api_base, auth,
-                           token_guess)
+            self._dispatch(h, rec, method, path, query, raw_body, rid, api_base, auth, token_guess)
         except (BrokenPipeError, ConnectionResetError):
             raise
         except Exception as exc:  # a bug in the fake: answer 500 and remember it
@@ -604,8 +714,13 @@ class FakeGitHub:
             self.internal_errors.append(f"{method} {h.path}: {exc!r}\n{tb}")
             print(tb, file=sys.stderr)
             if rec.status == 0:
-                self._send(h, rec, 500, {"message": "Server Error (fake bug)",
-                                         "documentation_url": rest.DOCS}, {})
+                self._send(
+                    h,
+                    rec,
+                    500,
+                    {"message": "Server Error (fake bug)", "documentation_url": rest.DOCS},
+                    {},
+                )
         finally:
             self._log(rec)
 
@@ -615,14 +730,30 @@ class FakeGitHub:
                 rec.duration = max(1e-9, time.time() - rec.started)
                 self.requests.append(rec)
 
-    def _dispatch(self, h: _Handler, rec: RequestRecord, method: str, path: str,
-                  query: dict[str, str], raw_body: bytes, rid: str, api_base: str,
-                  auth: str | None, token_guess: str | None) -> None:
+    def _dispatch(
+        self,
+        h: _Handler,
+        rec: RequestRecord,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        raw_body: bytes,
+        rid: str,
+        api_base: str,
+        auth: str | None,
+        token_guess: str | None,
+    ) -> None:
         body_text = raw_body.decode("utf-8", "replace")
         is_graphql = path == "/graphql"
-        rec.resource = ("graphql" if is_graphql else "search" if path.startswith("/search/")
-                        else "none" if path == "/rate_limit" or path.startswith("/app")
-                        else "core")
+        rec.resource = (
+            "graphql"
+            if is_graphql
+            else "search"
+            if path.startswith("/search/")
+            else "none"
+            if path == "/rate_limit" or path.startswith("/app")
+            else "core"
+        )
         if is_graphql:
             try:
                 rec.graphql_query = json.loads(body_text).get("query")
@@ -644,56 +775,110 @@ class FakeGitHub:
         if ident == "bad" or not isinstance(ident, Identity):
             anon = self.bucket(None, "core")
             rec.token = token_guess
-            self._send(h, rec, 401, {"message": "Bad credentials", "documentation_url": rest.DOCS,
-                                     "status": "401"},
-                       {**self._base_headers(rid, None), **self._rate_headers(anon, "core")})
+            self._send(
+                h,
+                rec,
+                401,
+                {"message": "Bad credentials", "documentation_url": rest.DOCS, "status": "401"},
+                {**self._base_headers(rid, None), **self._rate_headers(anon, "core")},
+            )
             return
         rec.token = ident.token
         if is_graphql:
             self._graphql(h, rec, method, raw_body, rid, ident)
             return
         if path.startswith("/app"):
-            self._send(h, rec, 401, {
-                "message": "A JSON web token could not be decoded",
-                "documentation_url": "https://docs.github.com/rest"}, self._base_headers(rid,
-                                                                                        ident))
+            self._send(
+                h,
+                rec,
+                401,
+                {
+                    "message": "A JSON web token could not be decoded",
+                    "documentation_url": "https://docs.github.com/rest",
+                },
+                self._base_headers(rid, ident),
+            )
             return
         self._rest(h, rec, method, path, query, rid, api_base, ident)
 
-    def _answer_fault(self, h: _Handler, rec: RequestRecord, f: Fault, rid: str,
-                      token: str | None, is_graphql: bool) -> None:
+    def _answer_fault(
+        self,
+        h: _Handler,
+        rec: RequestRecord,
+        f: Fault,
+        rid: str,
+        token: str | None,
+        is_graphql: bool,
+    ) -> None:
         resource = rec.resource if rec.resource != "none" else "core"
         b = self.bucket(token if token and self._token_ok(token) else None, resource)
         headers = {**self._base_headers(rid, None), **self._rate_headers(b, resource)}
         if f.kind == "rate_limit":
-            headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Used": str(b.limit),
-                            "X-RateLimit-Reset": str(math.ceil(self.now() + f.reset_in))})
-            self._send(h, rec, 403, {"message": self._limit_message(token),
-                                     "documentation_url": RATE_DOCS}, headers)
+            headers.update(
+                {
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Used": str(b.limit),
+                    "X-RateLimit-Reset": str(math.ceil(self.now() + f.reset_in)),
+                }
+            )
+            self._send(
+                h,
+                rec,
+                403,
+                {"message": self._limit_message(token), "documentation_url": RATE_DOCS},
+                headers,
+            )
         elif f.kind in ("secondary_rate_limit", "429"):
             headers["Retry-After"] = str(f.retry_after)
-            self._send(h, rec, 403 if f.kind == "secondary_rate_limit" else 429, {
-                "message": SECONDARY_MESSAGE.format(rid=rid),
-                "documentation_url": "https://docs.github.com/free-pro-team@latest/rest/"
-                                     "overview/rate-limits-for-the-rest-api"
-                                     "#about-secondary-rate-limits"}, headers)
+            self._send(
+                h,
+                rec,
+                403 if f.kind == "secondary_rate_limit" else 429,
+                {
+                    "message": SECONDARY_MESSAGE.format(rid=rid),
+                    "documentation_url": "https://docs.github.com/free-pro-team@latest/rest/"
+                    "overview/rate-limits-for-the-rest-api"
+                    "#about-secondary-rate-limits",
+                },
+                headers,
+            )
         elif f.kind in ("500", "502", "503"):
             status = int(f.kind)
             if is_graphql and status == 502:
                 body: Any = {"data": None, "errors": [{"message": GRAPHQL_502.format(rid=rid)}]}
             else:
-                body = {"message": {500: "Server Error", 502: "Bad Gateway",
-                                    503: "Service Unavailable"}[status]}
+                body = {
+                    "message": {
+                        500: "Server Error",
+                        502: "Bad Gateway",
+                        503: "Service Unavailable",
+                    }[status]
+                }
             self._send(h, rec, status, body, headers)
         elif f.kind == "not_found":
-            self._send(h, rec, 404, {"message": "Not Found", "documentation_url": rest.DOCS,
-                                     "status": "404"}, headers)
+            self._send(
+                h,
+                rec,
+                404,
+                {"message": "Not Found", "documentation_url": rest.DOCS, "status": "404"},
+                headers,
+            )
         elif f.kind == "unauthorized":
-            self._send(h, rec, 401, {"message": "Bad credentials", "documentation_url": rest.DOCS,
-                                     "status": "401"}, headers)
+            self._send(
+                h,
+                rec,
+                401,
+                {"message": "Bad credentials", "documentation_url": rest.DOCS, "status": "401"},
+                headers,
+            )
         else:  # "status"
-            self._send(h, rec, f.status or 500, f.body if f.body is not None
-                       else {"message": "Injected fault"}, headers)
+            self._send(
+                h,
+                rec,
+                f.status or 500,
+                f.body if f.body is not None else {"message": "Injected fault"},
+                headers,
+            )
 
     def _token_ok(self, token: str) -> bool:
         return self.valid_tokens is None or token in self.valid_tokens or token in self.app_tokens
@@ -704,9 +889,11 @@ class FakeGitHub:
             ident = self._identify(f"token {token}", "/")
             if isinstance(ident, Identity) and ident.user is not None:
                 return f"API rate limit exceeded for user ID {ident.user.id}."
-        return ("API rate limit exceeded for 127.0.0.1. (But here's the good news: "
-                "Authenticated requests get a higher rate limit. Check out the documentation "
-                "for more details.)")
+        return (
+            "API rate limit exceeded for 127.0.0.1. (But here's the good news: "
+            "Authenticated requests get a higher rate limit. Check out the documentation "
+            "for more details.)"
+        )
 
     def _charge(self, ident: Identity, resource: str, units: int) -> Bucket | None:
         """Take ``units`` from the bucket; None when not enough remain."""
@@ -718,8 +905,17 @@ class FakeGitHub:
             return b
 
     # ---- REST
-    def _rest(self, h: _Handler, rec: RequestRecord, method: str, path: str,
-              query: dict[str, str], rid: str, api_base: str, ident: Identity) -> None:
+    def _rest(
+        self,
+        h: _Handler,
+        rec: RequestRecord,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        rid: str,
+        api_base: str,
+        ident: Identity,
+    ) -> None:
         headers = self._base_headers(rid, ident)
         resource = rec.resource
         found = rest.match_route(path)
@@ -731,24 +927,34 @@ class FakeGitHub:
                 rec.rate_cost = 1
             bb = b or self.bucket(ident.token, "core")
             headers.update(self._rate_headers(bb, "core"))
-            self._send(h, rec, 404, {"message": "Not Found", "documentation_url": rest.DOCS,
-                                     "status": "404"}, headers)
+            self._send(
+                h,
+                rec,
+                404,
+                {"message": "Not Found", "documentation_url": rest.DOCS, "status": "404"},
+                headers,
+            )
             return
         route, params = found
         ctx = rest.RestContext(
             model=self.model,
             render=rest.Renderer(self.model, api_base, authenticated=ident.token is not None),
-            base=api_base, path=path, query=query, authenticated=ident.token is not None,
+            base=api_base,
+            path=path,
+            query=query,
+            authenticated=ident.token is not None,
             viewer=ident.user if ident.token else None,
-            rate_limit_json=lambda: self.rate_limit_json(ident.token))
+            rate_limit_json=lambda: self.rate_limit_json(ident.token),
+        )
         try:
             with self.model.lock:
                 result = rest.dispatch(ctx, route, params)
         except rest.HttpError as err:
             result = rest.RestResult(err.status, err.body)
         rec.repo = ctx.repo_name
-        data = b"" if result.body is None else json.dumps(result.body,
-                                                           separators=(",", ":")).encode()
+        data = (
+            b"" if result.body is None else json.dumps(result.body, separators=(",", ":")).encode()
+        )
         headers.update(result.headers)
         conditional = bool(h.headers.get("If-None-Match") or h.headers.get("If-Modified-Since"))
         rec.conditional = conditional
@@ -774,14 +980,24 @@ class FakeGitHub:
                 headers.update(self._rate_headers(b, resource))
                 for k in ("Link", "ETag", "Last-Modified", "Cache-Control"):
                     headers.pop(k, None)
-                self._send(h, rec, 403, {
-                    "message": self._limit_message(ident.token),
-                    "documentation_url": RATE_DOCS}, headers)
+                self._send(
+                    h,
+                    rec,
+                    403,
+                    {"message": self._limit_message(ident.token), "documentation_url": RATE_DOCS},
+                    headers,
+                )
                 return
             rec.rate_cost = 1
             headers.update(self._rate_headers(charged, resource))
-        self._send(h, rec, result.status, data if result.body is not None else None, headers,
-                   head_only=method == "HEAD")
+        self._send(
+            h,
+            rec,
+            result.status,
+            data if result.body is not None else None,
+            headers,
+            head_only=method == "HEAD",
+        )
 
     @staticmethod
     def _not_modified(h: _Handler, etag: str, last_modified: datetime) -> bool:
@@ -789,8 +1005,9 @@ class FakeGitHub:
         if inm:
             tags = [t.strip() for t in inm.split(",")]
             bare = etag[2:] if etag.startswith("W/") else etag
-            return "*" in tags or any(t in (etag, bare) or t.removeprefix("W/") == bare
-                                      for t in tags)
+            return "*" in tags or any(
+                t in (etag, bare) or t.removeprefix("W/") == bare for t in tags
+            )
         ims = h.headers.get("If-Modified-Since")
         if ims:
             try:
@@ -808,31 +1025,52 @@ class FakeGitHub:
 
         return load_schema(self.schema_path)
 
-    def _graphql(self, h: _Handler, rec: RequestRecord, method: str, raw_body: bytes, rid: str,
-                 ident: Identity) -> None:
+    def _graphql(
+        self,
+        h: _Handler,
+        rec: RequestRecord,
+        method: str,
+        raw_body: bytes,
+        rid: str,
+        ident: Identity,
+    ) -> None:
         from .graphql_api import SchemaMissing, run_query
 
         headers = self._base_headers(rid, ident)
         b = self.bucket(ident.token, "graphql")
         if method != "POST":
             headers.update(self._rate_headers(b, "graphql"))
-            self._send(h, rec, 404, {"message": "Not Found", "documentation_url": rest.DOCS},
-                       headers)
+            self._send(
+                h, rec, 404, {"message": "Not Found", "documentation_url": rest.DOCS}, headers
+            )
             return
         if ident.token is None:
-            self._send(h, rec, 401, {
-                "message": "This endpoint requires you to be authenticated.",
-                "documentation_url": "https://docs.github.com/graphql/guides/"
-                                     "forming-calls-with-graphql#authenticating-with-graphql"},
-                headers)
+            self._send(
+                h,
+                rec,
+                401,
+                {
+                    "message": "This endpoint requires you to be authenticated.",
+                    "documentation_url": "https://docs.github.com/graphql/guides/"
+                    "forming-calls-with-graphql#authenticating-with-graphql",
+                },
+                headers,
+            )
             return
         try:
             payload = json.loads(raw_body or b"null")
         except ValueError:
             headers.update(self._rate_headers(b, "graphql"))
-            self._send(h, rec, 400, {"message": "Problems parsing JSON",
-                                     "documentation_url": "https://docs.github.com/graphql"},
-                       headers)
+            self._send(
+                h,
+                rec,
+                400,
+                {
+                    "message": "Problems parsing JSON",
+                    "documentation_url": "https://docs.github.com/graphql",
+                },
+                headers,
+            )
             return
         try:
             schema = self.schema()
@@ -850,13 +1088,24 @@ class FakeGitHub:
                         return None
                     bucket.used += cost
                 charged["bucket"] = bucket
-                return {"cost": cost, "limit": bucket.limit, "remaining": bucket.remaining,
-                        "used": bucket.used, "nodeCount": 0,
-                        "resetAt": iso(datetime.fromtimestamp(math.ceil(bucket.reset), UTC))}
+                return {
+                    "cost": cost,
+                    "limit": bucket.limit,
+                    "remaining": bucket.remaining,
+                    "used": bucket.used,
+                    "nodeCount": 0,
+                    "resetAt": iso(datetime.fromtimestamp(math.ceil(bucket.reset), UTC)),
+                }
 
-        outcome = run_query(schema, payload, model=self.model, viewer=ident.user,
-                            is_app=ident.is_app, charge=charge,
-                            viewer_id=ident.user.id if ident.user else None)
+        outcome = run_query(
+            schema,
+            payload,
+            model=self.model,
+            viewer=ident.user,
+            is_app=ident.is_app,
+            charge=charge,
+            viewer_id=ident.user.id if ident.user else None,
+        )
         rec.graphql_valid = outcome.valid
         rec.graphql_cost = outcome.cost if outcome.valid and not outcome.rate_limited else None
         rec.rate_cost = outcome.cost
@@ -864,34 +1113,52 @@ class FakeGitHub:
             rec.graphql_errors = outcome.errors
         if not outcome.valid:
             with self._lock:
-                self.invalid_graphql.append({"query": rec.graphql_query,
-                                             "errors": outcome.errors})
+                self.invalid_graphql.append({"query": rec.graphql_query, "errors": outcome.errors})
         if outcome.internal_errors:
             self.internal_errors.extend(outcome.internal_errors)
         headers.update(self._rate_headers(self.bucket(ident.token, "graphql"), "graphql"))
         self._send(h, rec, 200, outcome.body, headers)
 
     # ---- GitHub App
-    def _app_endpoints(self, h: _Handler, rec: RequestRecord, method: str, path: str, rid: str,
-                       api_base: str) -> None:
+    def _app_endpoints(
+        self, h: _Handler, rec: RequestRecord, method: str, path: str, rid: str, api_base: str
+    ) -> None:
         headers = self._base_headers(rid, None)
         rec.token = "jwt"
-        app = {"id": 424242, "slug": "ospo-metrics", "node_id": "MDM6QXBwNDI0MjQy",
-               "name": "OSPO Metrics", "description": "", "external_url": "https://example.com",
-               "html_url": "https://github.com/apps/ospo-metrics",
-               "owner": rest.Renderer(self.model, api_base).user(self.model.org)
-               if self.model.primary_org else None,
-               "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
-               "permissions": {"metadata": "read", "contents": "read", "issues": "read",
-                               "pull_requests": "read", "members": "read"},
-               "events": []}
+        app = {
+            "id": 424242,
+            "slug": "ospo-metrics",
+            "node_id": "MDM6QXBwNDI0MjQy",
+            "name": "OSPO Metrics",
+            "description": "",
+            "external_url": "https://example.com",
+            "html_url": "https://github.com/apps/ospo-metrics",
+            "owner": rest.Renderer(self.model, api_base).user(self.model.org)
+            if self.model.primary_org
+            else None,
+            "created_at": "2024-01-01T00:00:00Z",
+            "updated_at": "2024-01-01T00:00:00Z",
+            "permissions": {
+                "metadata": "read",
+                "contents": "read",
+                "issues": "read",
+                "pull_requests": "read",
+                "members": "read",
+            },
+            "events": [],
+        }
         m = re.fullmatch(r"/app/installations/(\d+)/access_tokens", path)
         if path == "/app" and method == "GET":
             self._send(h, rec, 200, app, headers)
             return
         if path == "/app/installations" and method == "GET":
-            self._send(h, rec, 200, [self._installation(i, api_base, app)
-                                     for i in self.installations], headers)
+            self._send(
+                h,
+                rec,
+                200,
+                [self._installation(i, api_base, app) for i in self.installations],
+                headers,
+            )
             return
         m3 = re.fullmatch(r"/(?:orgs/([^/]+)|repos/([^/]+)/[^/]+)/installation", path)
         if m3 and method == "GET":
@@ -907,26 +1174,51 @@ class FakeGitHub:
         if m and method == "POST" and int(m.group(1)) in self.installations:
             n = len(self.app_tokens) + 1
             tok = "ghs_" + hashlib.sha1(f"{self.url}:{n}".encode()).hexdigest()[:36]
-            expires = datetime.fromtimestamp(self.now(), UTC).replace(microsecond=0) \
-                + timedelta(hours=1)
+            expires = datetime.fromtimestamp(self.now(), UTC).replace(microsecond=0) + timedelta(
+                hours=1
+            )
             self.app_tokens[tok] = expires
-            self._send(h, rec, 201, {"token": tok, "expires_at": iso(expires),
-                                     "permissions": app["permissions"],
-                                     "repository_selection": "all"}, headers)
+            self._send(
+                h,
+                rec,
+                201,
+                {
+                    "token": tok,
+                    "expires_at": iso(expires),
+                    "permissions": app["permissions"],
+                    "repository_selection": "all",
+                },
+                headers,
+            )
             return
-        self._send(h, rec, 404, {"message": "Not Found", "documentation_url": rest.DOCS,
-                                 "status": "404"}, headers)
+        self._send(
+            h,
+            rec,
+            404,
+            {"message": "Not Found", "documentation_url": rest.DOCS, "status": "404"},
+            headers,
+        )
 
     def _installation(self, inst_id: int, api_base: str, app: dict[str, Any]) -> dict[str, Any]:
         org = self.model.get_org(self.installations[inst_id])
         r = rest.Renderer(self.model, api_base)
-        return {"id": inst_id, "account": r.user(org), "app_id": app["id"],
-                "app_slug": app["slug"], "target_id": org.id if org else None,
-                "target_type": "Organization", "repository_selection": "all",
-                "access_tokens_url": f"{api_base}/app/installations/{inst_id}/access_tokens",
-                "repositories_url": f"{api_base}/installation/repositories",
-                "html_url": f"https://github.com/organizations/{org.login if org else ''}"
-                            f"/settings/installations/{inst_id}",
-                "permissions": app["permissions"], "events": [],
-                "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
-                "single_file_name": None, "suspended_at": None, "suspended_by": None}
+        return {
+            "id": inst_id,
+            "account": r.user(org),
+            "app_id": app["id"],
+            "app_slug": app["slug"],
+            "target_id": org.id if org else None,
+            "target_type": "Organization",
+            "repository_selection": "all",
+            "access_tokens_url": f"{api_base}/app/installations/{inst_id}/access_tokens",
+            "repositories_url": f"{api_base}/installation/repositories",
+            "html_url": f"https://github.com/organizations/{org.login if org else ''}"
+            f"/settings/installations/{inst_id}",
+            "permissions": app["permissions"],
+            "events": [],
+            "created_at": "2024-01-01T00:00:00Z",
+            "updated_at": "2024-01-01T00:00:00Z",
+            "single_file_name": None,
+            "suspended_at": None,
+            "suspended_by": None,
+        }
