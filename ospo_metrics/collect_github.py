@@ -17,10 +17,11 @@ Runs (`collection_runs`, collector "github"):
 - `upstream` -- pull requests of members and employees outside our organizations (search).
 
 Organization membership becomes an affiliation (`source` "org_membership", employer =
-`affiliation.organization`). GitHub does not say when someone joined, so `valid_from` is the
-day the membership was first observed: earlier work counts as an employee's only through dated
-employments in the configuration or an employee email address. When someone is no longer
-listed, the open row is closed on the day before the run that noticed it.
+`affiliation.organization`). GitHub does not say when someone joined: members on the first
+listing have no start date (their past work counts as the organization's), members who appear
+on a later listing are valid from the day they were first seen; dated employments in the
+configuration take precedence where they apply. When someone is no longer listed, the open row
+is closed on the day before the run that noticed it.
 
 The token never reaches the database, the logs or an error message: only where it came from.
 """

@@ -7,7 +7,7 @@ functions then never touch the database, and every view of a number starts from 
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, case, select
 from sqlalchemy.orm import aliased
 
 from kpis.schema import Frames, commits_frame, issues_frame
@@ -55,6 +55,9 @@ def _utc(values: pd.Series) -> pd.Series:
 
 
 def load_employments(engine: Engine) -> pd.DataFrame:
+    """Dated affiliations in the order they apply: later rows win where they overlap, and the
+    configuration, which a person wrote on purpose, comes after what was observed (membership).
+    """
     frame = _read(
         engine,
         select(
@@ -62,7 +65,7 @@ def load_employments(engine: Engine) -> pd.DataFrame:
             Affiliation.organization,
             Affiliation.valid_from,
             Affiliation.valid_to,
-        ),
+        ).order_by(case((Affiliation.source == "config", 1), else_=0), Affiliation.id),
     )
     if frame.empty:
         return pd.DataFrame(columns=["person_id", "organization", "valid_from", "valid_to"])

@@ -395,14 +395,25 @@ def open_memberships(session: Session, organization: str) -> dict[int, int]:
 def record_memberships(
     session: Session, person_ids: Iterable[int], organization: str, day: date
 ) -> int:
-    """Open a membership row, valid from `day`, for each person without an open one."""
+    """Open a membership row for each person without an open one.
+
+    GitHub does not say when someone joined. On the first listing there is no way to know, and
+    "member since before we looked" is the useful reading (an OSPO starting today still wants
+    its members' past upstream work counted), so those rows have no start. Someone who appears
+    on a later listing joined since the previous one: valid from `day`.
+    """
     open_rows = open_memberships(session, organization)
+    first_listing = not session.scalar(
+        select(func.count())
+        .select_from(Affiliation)
+        .where(Affiliation.source == "org_membership", Affiliation.organization == organization)
+    )
     rows = [
         {
             "person_id": person_id,
             "organization": organization,
             "is_employer": True,
-            "valid_from": day,
+            "valid_from": None if first_listing else day,
             "valid_to": None,
             "source": "org_membership",
         }

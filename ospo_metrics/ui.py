@@ -65,6 +65,10 @@ def commits_table() -> pd.DataFrame:
     return _tables(context().database_url)[0]
 
 
+def issues_table() -> pd.DataFrame:
+    return _tables(context().database_url)[1]
+
+
 def frames(scope: str) -> Frames:
     ctx = context()
     commits, issues = _tables(ctx.database_url)
@@ -132,6 +136,13 @@ def kpi_tile(kpi_id: str, data: Frames, period: str, now: pd.Timestamp | None = 
         f"the {period} before." + (f"\n\nCHAOSS: {kpi.chaoss}" if kpi.chaoss else ""),
     )
     st.caption(when)
+
+
+def kpi_tiles(kpi_ids: tuple[str, ...], data: Frames, period: str) -> None:
+    """A row of KPI tiles."""
+    for column, kpi_id in zip(st.columns(len(kpi_ids)), kpi_ids, strict=True):
+        with column:
+            kpi_tile(kpi_id, data, period)
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -300,3 +311,36 @@ def objective_chart(view: ObjectiveView) -> None:
         margin={"t": 10, "b": 10},
     )
     st.plotly_chart(figure, width="stretch")
+
+
+ISSUE_KINDS = ("pull requests", "issues", "both")
+STATES = ("any", "open", "closed", "merged")
+
+
+def filter_issues(
+    table: pd.DataFrame,
+    scope: str,
+    kind: str,
+    relationship: str,
+    state: str,
+    since: date | None,
+    until: date | None,
+) -> pd.DataFrame:
+    """Issues and pull requests by scope, kind, owned/upstream, state and creation date."""
+    if table.empty:
+        return table
+    from ospo_metrics.scope import repositories_in_scope
+
+    keep = repositories_in_scope(scope, set(table["repo"]), context().groups)
+    rows = table[table["repo"].isin(keep)]
+    if kind != "both":
+        rows = rows[rows["is_pull_request"] == (kind == "pull requests")]
+    if relationship != "both":
+        rows = rows[rows["relationship"] == relationship]
+    if state != "any":
+        rows = rows[rows["state"] == state]
+    if since:
+        rows = rows[rows["created_at"] >= pd.Timestamp(since, tz="UTC")]
+    if until:
+        rows = rows[rows["created_at"] < pd.Timestamp(until, tz="UTC") + pd.Timedelta(days=1)]
+    return rows

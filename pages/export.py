@@ -11,7 +11,7 @@ ui.demo_banner(context)
 scope = ui.scope_picker(context)
 period = ui.period_picker()
 
-kpi_tab, commits_tab = st.tabs(["KPI series", "Commits"])
+kpi_tab, commits_tab, issues_tab = st.tabs(["KPI series", "Commits", "Issues and pull requests"])
 
 with kpi_tab:
     kpi_id = ui.kpi_picker()
@@ -34,3 +34,22 @@ with commits_tab:
         ui.empty_state("No commits match these filters.")
     ui.table(rows, limit=5000)
     ui.csv_button(rows, "commits")
+
+with issues_tab:
+    kind_column, relationship_column, state_column = st.columns(3)
+    kind = kind_column.radio("Kind", ui.ISSUE_KINDS, horizontal=True, key="kind")
+    relationship = relationship_column.radio(
+        "Repositories", ("owned", "upstream", "both"), horizontal=True, key="relationship"
+    )
+    state = state_column.selectbox("State", ui.STATES, key="state")
+    left, right = st.columns(2)
+    created_from = left.date_input("Created from", value=None, key="created_from")
+    created_to = right.date_input("Created to", value=None, key="created_to")
+    items = ui.filter_issues(
+        ui.issues_table(), scope, kind, relationship, state, created_from, created_to
+    )
+    st.caption(f"{len(items):,} {kind}")
+    if items.empty:
+        ui.empty_state("No issues or pull requests match these filters.")
+    ui.table(items, limit=5000)
+    ui.csv_button(items, "issues-and-pull-requests")

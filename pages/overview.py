@@ -1,16 +1,24 @@
-"""Overview: the weekly look: headline KPIs with their change, and one KPI's trend."""
+"""Overview: the weekly look: headline KPIs with their change, objectives, and one KPI's trend."""
 
 import streamlit as st
 
 from ospo_metrics import ui
 
-TILES = (
+COMMUNITY_TILES = (
     "commits",
     "active_contributors",
     "new_contributors",
     "employee_commit_share",
     "elephant_factor",
     "contributor_absence_factor",
+)
+GITHUB_TILES = (
+    "time_to_first_response",
+    "time_to_close",
+    "change_requests_accepted",
+    "change_request_closure_ratio",
+    "upstream_prs_merged",
+    "upstream_projects",
 )
 
 context = ui.context()
@@ -24,10 +32,9 @@ if data.commits.empty and data.issues.empty:
     ui.empty_state("No activity has been collected for this scope yet.")
     st.stop()
 
-for column, kpi_id in zip(st.columns(len(TILES)), TILES, strict=True):
-    with column:
-        ui.kpi_tile(kpi_id, data, period)
-
+ui.kpi_tiles(COMMUNITY_TILES, data, period)
+if not data.issues.empty:
+    ui.kpi_tiles(GITHUB_TILES, data, period)
 ui.objectives_summary(ui.objectives())
 
 st.subheader("Trend")

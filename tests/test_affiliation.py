@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from gitrepo import GitRepo
+from sqlalchemy import select
 
 from collectors.git import GitSource
 from ospo_metrics.affiliation import INDEPENDENT, UNKNOWN, AffiliationRules
@@ -114,3 +115,52 @@ def test_config_people_merge_identities_collected_before(engine, tmp_path: Path)
     )
     Context(config=merged, engine=engine, database_url="").sync_people()
     assert load_commits_table(engine, context.rules)["author_id"].nunique() == 1
+
+
+def test_configured_employment_wins_over_membership_where_it_applies(engine, tmp_path):
+    from sqlalchemy.orm import Session
+
+    from ospo_metrics.models import Affiliation
+
+    repo = GitRepo.init(tmp_path / "r")
+    kim = ("Kim Lee", "kim@gmail.com")
+    repo.commit("2020", {"f": "1\n"}, author=kim, date="2020-06-01T12:00:00Z")
+    repo.commit("2023", {"f": "2\n"}, author=kim, date="2023-06-01T12:00:00Z")
+    config = config_from_mapping(
+        {
+            "affiliation": {
+                "organization": "Acme",
+                "people": [
+                    {
+                        "emails": ["kim@gmail.com"],
+                        "organization": "Globex",
+                        "employments": [{"from": "2019-01-01", "to": "2021-12-31"}],
+                    }
+                ],
+            }
+        }
+    )
+    context = Context(config=config, engine=engine, database_url="")
+    context.sync_people()
+    collect_git(
+        engine,
+        GitSource(name="acme/r", path=repo.path),
+        bots=context.bots,
+        cache_dir=tmp_path / "cache",
+    )
+    with Session(engine) as session, session.begin():
+        person = session.scalar(select(Affiliation.person_id))
+        # Observed later than the configuration was applied: a newer row, undated.
+        session.add(
+            Affiliation(
+                person_id=person,
+                organization="Acme",
+                is_employer=True,
+                valid_from=None,
+                valid_to=None,
+                source="org_membership",
+            )
+        )
+    table = load_commits_table(engine, context.rules).set_index("subject")
+    assert table.loc["2020", "organization"] == "Globex"  # the configuration applies
+    assert table.loc["2023", "organization"] == "Acme"  # membership, outside it

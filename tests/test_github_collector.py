@@ -172,16 +172,7 @@ def test_membership_affiliations_and_kpis(engine, gh):
     member = model.org.members[1]
     upstream_repo = model.get_repo("python/cpython")
     fresh = model.add_pull(upstream_repo, "Fix a leak", member)  # created now
-    old_member = model.org.members[2]
-    context = make_context(
-        engine,
-        gh,
-        affiliation={
-            "organization": "Acme",
-            # Employed since long ago: counts before membership was first observed.
-            "people": [{"login": old_member.login, "employments": [{"from": "2015-01-01"}]}],
-        },
-    )
+    context = make_context(engine, gh, affiliation={"organization": "Acme"})
     collect(context, gh)
     today = datetime.now(UTC).date()
     with engine.connect() as db:
@@ -193,16 +184,30 @@ def test_membership_affiliations_and_kpis(engine, gh):
     assert sorted(login for login, _, _ in memberships) == sorted(
         u.login.lower() for u in model.org.members
     )
-    assert {(start, end) for _, start, end in memberships} == {(today, None)}
+    # The first listing cannot tell when anyone joined: members are members without a start.
+    assert {(start, end) for _, start, end in memberships} == {(None, None)}
+
+    # Someone who appears on a later listing joined since the previous one: dated from today.
+    newcomer = model.add_user("newcomer")
+    model.add_member(model.org, newcomer)
+    collect(context, gh)
+    with engine.connect() as db:
+        newcomer_rows = db.execute(
+            select(Affiliation.valid_from, Affiliation.valid_to)
+            .join(Person, Affiliation.person_id == Person.id)
+            .where(Affiliation.source == "org_membership", Person.login == "newcomer")
+        ).all()
+    assert newcomer_rows == [(today, None)]
 
     frames = load_frames(engine, context.rules)
     issues = frames.issues
-    # Upstream pull requests by employees: the fresh one (membership observed today) and all
-    # of the configured employee's, who was employed when they were opened.
+    # Upstream pull requests by employees: every member's in the search window (members since
+    # before the first listing), the fresh one included.
     since = datetime(2022, 1, 1, tzinfo=UTC)
     expected = {(fresh.repo.full_name, fresh.number)} | {
         (i.repo.full_name, i.number)
-        for i in model.items_by_author[old_member.login.lower()]
+        for m in model.org.members
+        for i in model.items_by_author.get(m.login.lower(), [])
         if i.is_pull_request and i.repo.owner is not model.org and i.created_at >= since
     }
     opened = upstream_prs_opened(frames, "month")

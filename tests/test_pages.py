@@ -86,7 +86,7 @@ def test_export_page_offers_kpi_series_and_commits(app_env, monkeypatch):
     seeded(app_env, monkeypatch)
     at = run_app("pages/export.py")
     frames = at.dataframe
-    assert len(frames) == 2
+    assert len(frames) == 3
     commits = frames[1].value
     assert len(commits) == 28
     assert set(commits["organization"]) == {"Acme", "globex.com"}
@@ -161,3 +161,34 @@ def test_objectives_page_without_objectives_explains_how_to_add_them(app_env, mo
     seeded(app_env, monkeypatch)
     at = run_app("pages/objectives.py")
     assert "objectives:" in at.info[0].value
+
+
+def test_pages_with_github_data(app_env, monkeypatch, github_server):
+    """Issues and pull requests from the fake GitHub: responsiveness tiles and the export."""
+    from ospo_metrics.collect_github import collect_github_sources
+
+    config = app_env / "ospo.yml"
+    config.write_text(
+        f"github:\n  base_url: {github_server.url}\n  token_env: TEST_GH_TOKEN\n"
+        "organizations: [acme]\nupstream:\n  since: 2022-01-01\n"
+        "affiliation:\n  organization: Acme\n"
+    )
+    monkeypatch.setenv("OSPO_CONFIG", str(config))
+    env = {"TEST_GH_TOKEN": github_server.token}
+    results = collect_github_sources(open_context(), env=env, sleep=lambda _: None)
+    assert all(r.status in ("ok", "unchanged") for r in results), results
+
+    at = run_app()
+    labels = [m.label for m in at.metric]
+    assert len(labels) == 12
+    assert "Time to first response (median)" in labels
+
+    at.switch_page("pages/export.py").run()
+    at.radio(key="relationship").set_value("upstream").run()
+    at.selectbox(key="state").set_value("merged").run()
+    assert not at.exception
+    upstream = at.dataframe[2].value
+    assert len(upstream) > 0
+    assert set(upstream["relationship"]) == {"upstream"}
+    assert set(upstream["state"]) == {"merged"}
+    assert upstream["is_pull_request"].all()
