@@ -115,7 +115,6 @@ def _collect(
             result.items_written = done
             if progress:
                 progress(done, len(todo))
-        session.commit()
     result.status = "ok" if todo else "unchanged"
     return cursor
 
