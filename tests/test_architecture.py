@@ -64,11 +64,11 @@ def test_import_rules(folder: str, forbidden: tuple[str, ...]) -> None:
 
 
 def test_upserts_live_in_the_store_only() -> None:
-    """Dialect-specific upserts are written once, in ospo_metrics/store.py."""
+    """Dialect-specific upserts are written once, in ospo_metrics/store/upserts.py."""
     users = {
         str(path.relative_to(ROOT))
         for folder in ("ospo_metrics", "collectors", "kpis", "pages")
         for path in files(folder)
         if any(m.startswith("sqlalchemy.dialects") for m in imported_modules(path))
     }
-    assert users == {"ospo_metrics/store.py"}
+    assert users == {"ospo_metrics/store/upserts.py"}

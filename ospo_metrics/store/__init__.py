@@ -1,0 +1,59 @@
+"""The one place that writes collected items: upserts on natural keys, people, runs, cursors.
+
+`upserts` holds the dialect-specific inserts every write goes through; `people` resolves
+identities to people; `runs` records collection runs and their cursors; `github` holds the
+GitHub collector's writes. Import from here: the split is an inside matter.
+"""
+
+from ospo_metrics.store.github import (
+    close_memberships,
+    issue_ids,
+    issue_versions,
+    open_memberships,
+    record_memberships,
+    stored_repositories,
+    sync_listed_repositories,
+    update_compliance,
+    upsert_comments,
+    upsert_organization,
+    upsert_releases,
+    write_issues,
+)
+from ospo_metrics.store.people import PeopleResolver, lookup_key, merge_people
+from ospo_metrics.store.runs import (
+    RUN_FINISHED,
+    finish_run,
+    last_cursor,
+    last_cursors,
+    latest_cursor,
+    start_run,
+)
+from ospo_metrics.store.upserts import ensure_repository, insert_missing, upsert, utcnow
+
+__all__ = [
+    "RUN_FINISHED",
+    "PeopleResolver",
+    "close_memberships",
+    "ensure_repository",
+    "finish_run",
+    "insert_missing",
+    "issue_ids",
+    "issue_versions",
+    "last_cursor",
+    "last_cursors",
+    "latest_cursor",
+    "lookup_key",
+    "merge_people",
+    "open_memberships",
+    "record_memberships",
+    "start_run",
+    "stored_repositories",
+    "sync_listed_repositories",
+    "update_compliance",
+    "upsert",
+    "upsert_comments",
+    "upsert_organization",
+    "upsert_releases",
+    "utcnow",
+    "write_issues",
+]

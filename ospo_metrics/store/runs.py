@@ -1,0 +1,102 @@
+"""Collection runs: started, finished, and the cursors the next run starts from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session
+
+from ospo_metrics.models import (
+    CollectionRun,
+)
+from ospo_metrics.store.upserts import utcnow
+
+RUN_FINISHED = ("ok", "unchanged")
+
+
+def start_run(engine: Engine, collector: str, target: str) -> int:
+    """Record a run as started, in its own transaction so it is visible while the run goes on.
+
+    Runs of the same collector and target still marked `running` were interrupted (one collector
+    works on a target at a time), so they are closed as such.
+    """
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(CollectionRun)
+            .where(
+                CollectionRun.collector == collector,
+                CollectionRun.target == target,
+                CollectionRun.status == "running",
+            )
+            .values(status="interrupted", finished_at=utcnow())
+        )
+        run = CollectionRun(
+            collector=collector, target=target, started_at=utcnow(), status="running"
+        )
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def finish_run(engine: Engine, run_id: int, status: str, **fields: Any) -> None:
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(CollectionRun)
+            .where(CollectionRun.id == run_id)
+            .values(status=status, finished_at=utcnow(), **fields)
+        )
+
+
+def last_cursor(session: Session, collector: str, target: str) -> dict | None:
+    """The cursor of the newest run of this collector and target that finished cleanly."""
+    return session.scalar(
+        select(CollectionRun.cursor)
+        .where(
+            CollectionRun.collector == collector,
+            CollectionRun.target == target,
+            CollectionRun.status.in_(RUN_FINISHED),
+        )
+        .order_by(CollectionRun.id.desc())
+        .limit(1)
+    )
+
+
+def last_cursors(session: Session, collector: str, targets: Sequence[str]) -> dict[str, dict]:
+    """`last_cursor` for many targets at once (a 500-repository organization: one query)."""
+    out: dict[str, dict] = {}
+    wanted = list(dict.fromkeys(targets))
+    for start in range(0, len(wanted), 500):  # stay under every database's parameter limit
+        newest = (
+            select(func.max(CollectionRun.id))
+            .where(
+                CollectionRun.collector == collector,
+                CollectionRun.target.in_(wanted[start : start + 500]),
+                CollectionRun.status.in_(RUN_FINISHED),
+            )
+            .group_by(CollectionRun.target)
+        )
+        rows = session.execute(
+            select(CollectionRun.target, CollectionRun.cursor).where(CollectionRun.id.in_(newest))
+        )
+        out.update({target: cursor for target, cursor in rows if cursor is not None})
+    return out
+
+
+def latest_cursor(session: Session, collector: str, target: str) -> dict | None:
+    """The newest cursor a run left, even a run stopped half way (`partial`).
+
+    For cursors that only remember what was already stored (ETags of written listings), a
+    stopped run's cursor is as good as a finished one's.
+    """
+    return session.scalar(
+        select(CollectionRun.cursor)
+        .where(
+            CollectionRun.collector == collector,
+            CollectionRun.target == target,
+            CollectionRun.cursor.is_not(None),
+        )
+        .order_by(CollectionRun.id.desc())
+        .limit(1)
+    )
