@@ -91,8 +91,10 @@ def _url_choice(key: str, options: list[str], default: str) -> str:
 
 def scope_picker(ctx: Context, key: str = "scope") -> str:
     """Scope filter (all, a group, a repository), kept in the URL so a link shares it."""
-    options = ["all"] + [f"group:{g}" for g in ctx.groups]
-    options += [f"repo:{r}" for r in sorted(set(commits_table()["repo"]))]
+    repositories = set(commits_table()["repo"]) | set(issues_table()["repo"])
+    options = ["all"] + [f"org:{login}" for login in ctx.config.organizations]
+    options += [f"group:{g}" for g in ctx.groups]
+    options += [f"repo:{r}" for r in sorted(repositories)]
     choice = st.sidebar.selectbox(
         "Scope", options, index=options.index(_url_choice(key, options, "all")), key=key
     )

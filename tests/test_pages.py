@@ -192,3 +192,12 @@ def test_pages_with_github_data(app_env, monkeypatch, github_server):
     assert set(upstream["relationship"]) == {"upstream"}
     assert set(upstream["state"]) == {"merged"}
     assert upstream["is_pull_request"].all()
+
+    # GitHub-only data: the organization and its repositories are scopes too, and the scope
+    # (kept in the URL) leaves out the upstream repositories.
+    scopes = at.sidebar.selectbox[0].options
+    assert "org:acme" in scopes
+    assert any(s.startswith("repo:acme/") for s in scopes)
+    at.sidebar.selectbox[0].set_value("org:acme").run()
+    assert not at.exception
+    assert at.dataframe[2].value.empty
