@@ -16,6 +16,7 @@ ui.ensure_first_data(context)
 navigation = st.navigation(
     [
         st.Page("pages/overview.py", title="Overview", icon="📈", default=True),
+        st.Page("pages/impact.py", title="Impact summary", icon="🏆"),
         st.Page("pages/objectives.py", title="Objectives", icon="🎯"),
         st.Page("pages/export.py", title="Explore and export", icon="⬇️"),
         st.Page("pages/sources.py", title="Data sources", icon="🗄️"),

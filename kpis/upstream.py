@@ -51,3 +51,34 @@ def upstream_contributors(frames: Frames, period: Period) -> pd.Series:
     """Distinct employees who opened at least one upstream pull request in each period."""
     prs = employee_upstream_prs(frames.issues)
     return nunique_by(_person_key(prs), bucket(prs["created_at"], period))
+
+
+def top_upstream_projects(
+    frames: Frames, start: pd.Timestamp, end: pd.Timestamp, limit: int = 10
+) -> pd.DataFrame:
+    """Upstream repositories ranked by employees' pull requests opened in [start, end).
+
+    Columns: repo, prs_opened, prs_merged (of those opened in the window), contributors
+    (distinct employees). Ties keep the repository names in alphabetical order.
+    """
+    prs = employee_upstream_prs(frames.issues)
+    prs = prs[(prs["created_at"] >= start) & (prs["created_at"] < end)]
+    columns = ["repo", "prs_opened", "prs_merged", "contributors"]
+    if prs.empty:
+        return pd.DataFrame(columns=columns)
+    table = (
+        prs.assign(person=_person_key(prs), merged=prs["merged_at"].notna())
+        .groupby("repo")
+        .agg(
+            prs_opened=("number", "size"),
+            prs_merged=("merged", "sum"),
+            contributors=("person", "nunique"),
+        )
+        .reset_index()
+        .sort_values(["prs_opened", "repo"], ascending=[False, True])
+    )
+    return (
+        table.head(limit)
+        .reset_index(drop=True)[columns]
+        .astype({"prs_opened": "int64", "prs_merged": "int64", "contributors": "int64"})
+    )

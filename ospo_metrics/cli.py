@@ -70,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     objectives = commands.add_parser("objectives", help="objectives: current value and status")
     objectives.add_argument("-o", "--output", help="write the table as CSV to this file")
 
+    report = commands.add_parser("report", help="the executive impact summary as HTML")
+    report.add_argument("-o", "--output", help="file to write (default: standard output)")
+
     snapshot = commands.add_parser("snapshot", help="store KPI values for week-on-week views")
     snapshot.add_argument("--period", default="week", choices=["week", "month", "quarter"])
 
@@ -101,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "export": _export,
             "snapshot": _snapshot,
             "objectives": _objectives,
+            "report": _report_html,
             "runs": _runs,
         }[args.command]
         return handler(context, args)
@@ -265,24 +269,41 @@ def _export(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _objective_views(context: Context, frames, now: pd.Timestamp) -> list:
+    from ospo_metrics.objectives import evaluate_objectives
+
+    return evaluate_objectives(list(context.config.objectives), frames, context.groups, now)
+
+
 def _objectives(context: Context, args: argparse.Namespace) -> int:
-    from ospo_metrics.objectives import evaluate_objectives, objectives_table
+    from ospo_metrics.objectives import objectives_table
     from ospo_metrics.queries import load_frames
 
     if not context.config.objectives:
         print("no objectives in the configuration (see `objectives:` in ospo.example.yml)")
         return 0
-    views = evaluate_objectives(
-        list(context.config.objectives),
-        load_frames(context.engine, context.rules),
-        context.groups,
-        pd.Timestamp.now(tz="UTC"),
-    )
+    now = pd.Timestamp.now(tz="UTC")
+    views = _objective_views(context, load_frames(context.engine, context.rules), now)
     table = objectives_table(views)
     if args.output:
         _write(to_csv(table), args.output)
     for row in table.itertuples():
         print(f"{row.status:10} {row.objective:30} {row.explanation}")
+    return 0
+
+
+def _report_html(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.queries import load_frames
+    from ospo_metrics.report import impact_summary, render_html
+
+    frames = load_frames(context.engine, context.rules)
+    now = pd.Timestamp.now(tz="UTC")
+    affiliation = context.config.affiliation
+    organization = affiliation.organization if affiliation else "Our organization"
+    summary = impact_summary(
+        frames, _objective_views(context, frames, now), now, organization, context.is_demo
+    )
+    _write(render_html(summary), args.output)
     return 0
 
 

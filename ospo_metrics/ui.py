@@ -17,6 +17,7 @@ from ospo_metrics.config import ConfigError
 from ospo_metrics.context import Context, open_context
 from ospo_metrics.db import DatabaseError, is_empty
 from ospo_metrics.export import to_csv
+from ospo_metrics.formatting import format_delta, format_value
 from ospo_metrics.objectives import ObjectiveView, evaluate_objectives
 from ospo_metrics.queries import (
     frames_from_tables,
@@ -24,6 +25,8 @@ from ospo_metrics.queries import (
     load_issues_table,
     scoped_frames,
 )
+from ospo_metrics.report import ImpactSummary
+from ospo_metrics.report import impact_summary as build_impact_summary
 
 PERIODS = ("week", "month", "quarter")
 PERIOD_WORDS = {"week": "last week", "month": "last month", "quarter": "last quarter"}
@@ -120,10 +123,8 @@ def kpi_tile(kpi_id: str, data: Frames, period: str, now: pd.Timestamp | None = 
     now = now or pd.Timestamp.now("UTC")
     # The series runs up to now, so quiet recent periods read as such, not as the last busy one.
     change = kpis.latest_change(kpis.series(kpi.id, data, period, end=now), now)
-    value = "–" if change.value is None or pd.isna(change.value) else _fmt(change.value, kpi.unit)
-    delta = None if change.delta is None or pd.isna(change.delta) else _fmt(change.delta, kpi.unit)
-    if delta and not delta.startswith("-"):
-        delta = "+" + delta
+    value = format_value(change.value, kpi.unit)
+    delta = format_delta(change.delta, kpi.unit)
     when = (
         f"{period} of {change.period_start:%Y-%m-%d}"
         if change.period_start is not None
@@ -145,14 +146,6 @@ def kpi_tiles(kpi_ids: tuple[str, ...], data: Frames, period: str) -> None:
     for column, kpi_id in zip(st.columns(len(kpi_ids)), kpi_ids, strict=True):
         with column:
             kpi_tile(kpi_id, data, period)
-
-
-def _fmt(value: float, unit: str) -> str:
-    if unit == "%":
-        return f"{value:.1f} %"
-    if unit == "hours":
-        return f"{value:.1f} h"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
 def kpi_trend(kpi_id: str, data: Frames, period: str) -> pd.DataFrame:
@@ -346,3 +339,15 @@ def filter_issues(
     if until:
         rows = rows[rows["created_at"] < pd.Timestamp(until, tz="UTC") + pd.Timedelta(days=1)]
     return rows
+
+
+def impact_summary() -> ImpactSummary:
+    """The executive summary of everything collected, as of today."""
+    ctx = context()
+    affiliation = ctx.config.affiliation
+    organization = affiliation.organization if affiliation else "Our organization"
+    if ctx.is_demo:
+        organization += " (demo)"
+    return build_impact_summary(
+        frames("all"), objectives(), pd.Timestamp.now("UTC"), organization, ctx.is_demo
+    )

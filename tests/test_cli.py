@@ -180,3 +180,12 @@ def test_unreadable_secrets_file_is_a_clear_error(tmp_path, monkeypatch, capsys,
     assert main(["collect", "github", "--no-progress"]) == 2
     err = capsys.readouterr().err
     assert "secrets.toml" in err and "ghp_x" not in err
+
+
+def test_report_writes_the_html_impact_summary(project, capsys):
+    main(["collect", "--no-progress"])
+    out = project / "impact.html"
+    assert main(["report", "-o", str(out)]) == 0
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    assert "Acme: open source impact" in page and "Active contributors" in page

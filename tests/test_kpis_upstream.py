@@ -105,3 +105,20 @@ def test_latest_change_upstream_monthly() -> None:
     # as_of 04-10: April is running; March 3 vs February 1
     change = kpis.latest_change(table, pd.Timestamp("2024-04-10", tz="Europe/Paris"))
     assert change == kpis.Change(3.0, 1.0, 2.0, pd.Timestamp("2024-03-01"))
+
+
+def test_top_upstream_projects() -> None:
+    from kpis.upstream import top_upstream_projects
+
+    # Window 2024-03-01 .. 2024-04-30: counted PRs #1 (k8s, merged), #2 #3 #9 #10 #11 (cpython;
+    # #9 merged; people alice, bob, ghost-emp). #7 (numpy) was opened in February: outside.
+    top = top_upstream_projects(
+        FRAMES, pd.Timestamp("2024-03-01", tz="UTC"), pd.Timestamp("2024-05-01", tz="UTC")
+    )
+    assert top.to_dict("records") == [
+        {"repo": CPY, "prs_opened": 5, "prs_merged": 1, "contributors": 3},
+        {"repo": K8S, "prs_opened": 1, "prs_merged": 1, "contributors": 1},
+    ]
+    assert top_upstream_projects(
+        FRAMES, pd.Timestamp("2030-01-01", tz="UTC"), pd.Timestamp("2031-01-01", tz="UTC")
+    ).empty

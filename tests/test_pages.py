@@ -13,7 +13,7 @@ from ospo_metrics.collect import collect_git_sources
 from ospo_metrics.context import open_context
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("pages/overview.py", "pages/export.py", "pages/sources.py")
+PAGES = ("pages/overview.py", "pages/impact.py", "pages/export.py", "pages/sources.py")
 
 
 def write_config(tmp_path: Path, repositories: str) -> Path:
@@ -174,6 +174,9 @@ def test_pages_with_github_data(app_env, monkeypatch, github_server):
         "affiliation:\n  organization: Acme\n"
     )
     monkeypatch.setenv("OSPO_CONFIG", str(config))
+    # The generated world ends in 2025; one fresh upstream pull request by a member is recent.
+    model = github_server.model
+    model.add_pull(model.get_repo("python/cpython"), "Fix a leak", model.org.members[1])
     env = {"TEST_GH_TOKEN": github_server.token}
     results = collect_github_sources(open_context(), env=env, sleep=lambda _: None)
     assert all(r.status in ("ok", "unchanged") for r in results), results
@@ -201,3 +204,21 @@ def test_pages_with_github_data(app_env, monkeypatch, github_server):
     at.sidebar.selectbox[0].set_value("org:acme").run()
     assert not at.exception
     assert at.dataframe[2].value.empty
+
+    # The executive summary ranks the upstream projects where members contribute.
+    at.switch_page("pages/impact.py").run()
+    assert not at.exception, at.exception
+    assert len(at.metric) == 5
+    top = at.dataframe[-1].value
+    assert list(top.columns) == ["repo", "prs_opened", "prs_merged", "contributors"]
+    assert top.to_dict("records") == [
+        {"repo": "python/cpython", "prs_opened": 1, "prs_merged": 0, "contributors": 1}
+    ]
+
+
+def test_impact_summary_with_git_data(app_env, monkeypatch):
+    seeded(app_env, monkeypatch)
+    at = run_app("pages/impact.py")
+    labels = [m.label for m in at.metric]
+    assert labels[:2] == ["Upstream PRs merged", "Upstream projects"]
+    assert "No upstream pull requests" in at.info[-1].value

@@ -1,0 +1,24 @@
+"""How numbers read, the same on a tile, in the CLI and in the HTML report."""
+
+from __future__ import annotations
+
+import math
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """`31.0 h`, `70.0 %`, `1,234` or `0.75`; a dash when there is no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "%":
+        return f"{value:.1f} %"
+    if unit == "hours":
+        return f"{value:.1f} h"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def format_delta(delta: float | None, unit: str) -> str | None:
+    """A signed change (`+12`, `-3.5 h`), or None when there is none to show."""
+    if delta is None or (isinstance(delta, float) and math.isnan(delta)):
+        return None
+    text = format_value(delta, unit)
+    return text if text.startswith("-") else "+" + text
