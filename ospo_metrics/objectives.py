@@ -63,14 +63,14 @@ def objectives_table(views: list[ObjectiveView]) -> pd.DataFrame:
                 "kpi": view.objective.kpi,
                 "scope": view.objective.scope,
                 "baseline": view.objective.baseline.value,
-                "current": view.result.current,
+                "current": _rounded(view.result.current),
                 "target": view.objective.target,
                 "unit": view.unit,
                 "progress_pct": None
                 if view.result.progress is None
                 else round(100 * view.result.progress, 1),
                 "time_elapsed_pct": round(100 * view.result.expected_progress, 1),
-                "projected": view.result.projected,
+                "projected": _rounded(view.result.projected),
                 "due": view.objective.due,
                 "goal": view.objective.goal,
                 "explanation": view.result.explanation,
@@ -95,3 +95,7 @@ def objectives_table(views: list[ObjectiveView]) -> pd.DataFrame:
             "explanation",
         ],
     )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
