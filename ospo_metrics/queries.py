@@ -16,6 +16,7 @@ from ospo_metrics.models import (
     Affiliation,
     CollectionRun,
     Commit,
+    ComplianceCheck,
     Identity,
     Issue,
     Person,
@@ -231,3 +232,28 @@ def scoped_frames(frames: Frames, scope: str, groups: dict[str, list[str]]) -> F
         commits=frames.commits[frames.commits["repo"].isin(keep)].reset_index(drop=True),
         issues=frames.issues[frames.issues["repo"].isin(keep)].reset_index(drop=True),
     )
+
+
+def load_compliance(engine: Engine) -> pd.DataFrame:
+    """One row per GitHub repository and compliance check (a repository never checked yet
+    gets one row without a check). Git-only repositories are left out: nothing checks them."""
+    from kpis.compliance import COMPLIANCE_COLUMNS
+
+    frame = _read(
+        engine,
+        select(
+            Repository.full_name.label("repo"),
+            Repository.relationship,
+            Repository.visibility,
+            Repository.is_archived,
+            Repository.is_fork,
+            Repository.license_spdx,
+            ComplianceCheck.check,
+            ComplianceCheck.passed,
+            ComplianceCheck.detail,
+        )
+        .outerjoin(ComplianceCheck, ComplianceCheck.repository_id == Repository.id)
+        .where(Repository.platform == "github")
+        .order_by(Repository.full_name, ComplianceCheck.check),
+    )
+    return frame if len(frame) else pd.DataFrame(columns=list(COMPLIANCE_COLUMNS))

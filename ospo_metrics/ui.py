@@ -351,3 +351,28 @@ def impact_summary() -> ImpactSummary:
     return build_impact_summary(
         frames("all"), objectives(), pd.Timestamp.now("UTC"), organization, ctx.is_demo
     )
+
+
+@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
+def _compliance(database_url: str) -> pd.DataFrame:
+    from ospo_metrics.queries import load_compliance
+
+    return load_compliance(_context().engine)
+
+
+def compliance_checks() -> pd.DataFrame:
+    return _compliance(context().database_url)
+
+
+def compliance_line() -> None:
+    """One line on the Overview: the share of public repositories with every required file."""
+    from kpis.compliance import compliance_summary
+
+    summary = compliance_summary(compliance_checks())
+    if not summary["repositories"]:
+        return
+    st.markdown(
+        f"**Compliance:** {summary['compliant_pct']:.0f} % of {summary['repositories']} public "
+        f"repositories have every required file; {summary['failing']} need attention."
+    )
+    st.page_link("pages/compliance.py", label="See compliance", icon="📋")

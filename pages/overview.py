@@ -36,6 +36,7 @@ ui.kpi_tiles(COMMUNITY_TILES, data, period)
 if not data.issues.empty:
     ui.kpi_tiles(GITHUB_TILES, data, period)
 ui.objectives_summary(ui.objectives())
+ui.compliance_line()
 
 st.subheader("Trend")
 kpi_id = ui.kpi_picker()

@@ -13,7 +13,13 @@ from ospo_metrics.collect import collect_git_sources
 from ospo_metrics.context import open_context
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("pages/overview.py", "pages/impact.py", "pages/export.py", "pages/sources.py")
+PAGES = (
+    "pages/overview.py",
+    "pages/impact.py",
+    "pages/compliance.py",
+    "pages/export.py",
+    "pages/sources.py",
+)
 
 
 def write_config(tmp_path: Path, repositories: str) -> Path:
@@ -185,6 +191,7 @@ def test_pages_with_github_data(app_env, monkeypatch, github_server):
     labels = [m.label for m in at.metric]
     assert len(labels) == 12
     assert "Time to first response (median)" in labels
+    assert any(m.value.startswith("**Compliance:**") for m in at.markdown)
 
     at.switch_page("pages/export.py").run()
     at.radio(key="relationship").set_value("upstream").run()
@@ -204,6 +211,20 @@ def test_pages_with_github_data(app_env, monkeypatch, github_server):
     at.sidebar.selectbox[0].set_value("org:acme").run()
     assert not at.exception
     assert at.dataframe[2].value.empty
+
+    # Compliance: the public, active, non-fork repositories of the fake organization.
+    in_scope = [
+        r for r in model.org.repos if r.visibility == "public" and not r.archived and not r.fork
+    ]
+    licensed = [r for r in in_scope if r.license_spdx not in (None, "NOASSERTION")]
+    at.switch_page("pages/compliance.py").run()
+    assert not at.exception, at.exception
+    coverage = at.dataframe[0].value
+    assert set(coverage["repositories"]) == {len(in_scope)}
+    license_row = coverage.set_index("check").loc["LICENSE"]
+    assert license_row["passing"] == len([r for r in in_scope if "LICENSE" in r.files])
+    assert at.metric[1].value == f"{100 * len(licensed) / len(in_scope):.0f} %"
+    assert int(at.metric[2].value) == len(at.dataframe[1].value)
 
     # The executive summary ranks the upstream projects where members contribute.
     at.switch_page("pages/impact.py").run()
