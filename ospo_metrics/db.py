@@ -14,6 +14,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -53,9 +54,25 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
 def open_database(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url` and migrate it; errors name the URL without its password."""
-    safe_url = make_url(url).render_as_string(hide_password=True)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        # Not echoed: a mistyped URL may still hold a password.
+        raise DatabaseError(
+            "the database URL is not a valid SQLAlchemy URL; use e.g. sqlite:///ospo_metrics.db "
+            "or postgresql+psycopg://user@host/dbname (the `database` setting or DATABASE_URL)"
+        ) from None
+    safe_url = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise DatabaseError(
+            f"cannot open database {safe_url}: ospo-metrics supports SQLite and PostgreSQL "
+            "(sqlite:///FILE or postgresql+psycopg://...)"
+        )
     try:
         engine = create_db_engine(url, **kwargs)
         migrate(engine)

@@ -189,3 +189,17 @@ def test_report_writes_the_html_impact_summary(project, capsys):
     page = out.read_text()
     assert page.startswith("<!DOCTYPE html>")
     assert "Acme: open source impact" in page and "Active contributors" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("not a url:pw", "not a valid SQLAlchemy URL"),
+        ("mysql://user:pw@127.0.0.1/x", "supports SQLite and PostgreSQL"),
+    ],
+)
+def test_bad_database_urls_are_clear_errors(project, monkeypatch, capsys, url, expected):
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["runs"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "pw" not in err and "Traceback" not in err
