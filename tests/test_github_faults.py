@@ -259,3 +259,18 @@ def _assert_complete(engine, gh) -> None:
     assert len(owned) == expected["repositories"]
     assert kinds == {k: expected[k] for k in ("comment", "review", "review_comment")}
     assert len(rows["releases"]) == expected["releases"]
+
+
+def test_unreachable_github_says_to_check_the_base_url(engine, gh):
+    import socket
+
+    with socket.socket() as probe:  # a loopback port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    waits: list[float] = []
+    results = collect(make_context(engine, gh, base_url=dead), gh, sleep=waits.append)
+    assert [r.status for r in results] == ["failed"]
+    error = results[0].error
+    assert "did not answer" in error and "github.base_url" in error and dead in error
+    assert "is the login right" not in error
+    assert len(waits) >= 3, "retried with backoff before giving up"

@@ -55,3 +55,7 @@ class RepositoryUnavailable(Exception):
 
 class GitHubApiError(CollectorError):
     """An answer the collector cannot use even after retries (e.g. a persistent GraphQL error)."""
+
+
+class GitHubUnreachable(GitHubApiError):
+    """No answer at all after retries: a network problem or a wrong `github.base_url`."""

@@ -35,6 +35,7 @@ import requests
 from collectors.github.errors import (
     AuthenticationError,
     GitHubApiError,
+    GitHubUnreachable,
     RateLimitStop,
     RepositoryUnavailable,
 )
@@ -295,9 +296,10 @@ class GitHubHttp:
                 requests.exceptions.ChunkedEncodingError,  # the connection dropped mid-answer
             ) as exc:
                 if attempt >= self.max_retries:
-                    raise GitHubApiError(
+                    raise GitHubUnreachable(
                         f"GitHub did not answer {method} {self.key(url).split('?')[0]} after "
-                        f"{attempt + 1} attempts ({type(exc).__name__})"
+                        f"{attempt + 1} attempts ({type(exc).__name__}); check `github.base_url` "
+                        f"({self.base_url}) and that this machine can reach it"
                     ) from None
                 self._backoff(attempt, f"{type(exc).__name__} on {self.key(url).split('?')[0]}")
                 attempt += 1

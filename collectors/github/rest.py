@@ -23,7 +23,7 @@ from github.PullRequestComment import PullRequestComment
 from github.Repository import Repository
 
 from collectors.base import CollectorError
-from collectors.github.errors import GitHubApiError
+from collectors.github.errors import GitHubApiError, GitHubUnreachable
 from collectors.github.http import ConditionalCache, GitHubHttp
 from collectors.github.items import (
     Activity,
@@ -69,6 +69,8 @@ class RestApi:
         entry = cache.get(self.http.key(self.http.url(path)))
         try:
             answer = self.http.get(path, etag=entry["etag"] if entry else None)
+        except GitHubUnreachable:
+            raise
         except GitHubApiError as exc:
             raise CollectorError(
                 f"organization {login!r} cannot be read: {exc} (is the login right, and can "
