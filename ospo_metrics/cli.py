@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         handler = {
             "collect": _collect,
-            "demo": _collect,
+            "demo": _demo,
             "kpis": _kpis,
             "export": _export,
             "snapshot": _snapshot,
@@ -177,6 +177,21 @@ def _collect(context: Context, args: argparse.Namespace) -> int:
         for bar in bars:
             bar.close()
     return _report(results)
+
+
+def _demo(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.context import foreign_repositories
+
+    others = foreign_repositories(context)
+    if others:
+        print(
+            f"error: the database already holds {len(others)} repositories that are not the "
+            f"demo's (e.g. {others[0]}); the demo would mix with them. Unset DATABASE_URL "
+            "(the demo then uses its own file under the data folder) or point it elsewhere.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return _collect(context, args)
 
 
 def _has_github_sources(context: Context) -> bool:

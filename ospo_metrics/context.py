@@ -24,6 +24,7 @@ from ospo_metrics.people import sync_config_people
 
 DEFAULT_CONFIG_FILE = "ospo.yml"
 DEFAULT_DATA_DIR = Path("data")
+DEMO_DATABASE_FILE = "ospo_demo.db"
 
 
 def find_config_file(explicit: str | os.PathLike | None, env: Mapping[str, str]) -> Path | None:
@@ -45,6 +46,8 @@ def demo_configuration(data_dir: Path, today: date | None = None) -> Config:
     repos = demo.build_demo_repositories(data_dir, today)
     data = demo.demo_config(repos, today)
     data["data_dir"] = str(Path(data_dir).resolve())
+    # A database of its own: collecting real data later must not land beside the demo's.
+    data["database"] = f"sqlite:///{Path(data_dir).resolve() / DEMO_DATABASE_FILE}"
     return config_from_mapping(data, source="<demo>")
 
 
@@ -110,3 +113,14 @@ def open_context(
 
 def needs_first_collection(context: Context) -> bool:
     return is_empty(context.engine)
+
+
+def foreign_repositories(context: Context) -> list[str]:
+    """Repositories in the database that are not the demo's (the demo must not mix with them)."""
+    from sqlalchemy import select
+
+    from ospo_metrics.models import Repository
+
+    with Session(context.engine) as session:
+        names = session.scalars(select(Repository.full_name)).all()
+    return sorted(n for n in names if not n.startswith(demo.DEMO_ORG_LOGIN + "/"))

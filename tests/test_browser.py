@@ -113,4 +113,6 @@ def test_first_start_shows_the_demo_dashboard(dashboard: str, tmp_path: Path) ->
             assert page.locator('[data-testid="stException"]').count() == 0
         finally:
             browser.close()
-    assert (tmp_path / "ospo_metrics.db").exists(), "the default database is created on first start"
+    demo_database = tmp_path / "data" / "ospo_demo.db"
+    assert demo_database.exists(), "the demo gets a database of its own on first start"
+    assert not (tmp_path / "ospo_metrics.db").exists(), "real data will not mix with the demo"

@@ -203,3 +203,19 @@ def test_bad_database_urls_are_clear_errors(project, monkeypatch, capsys, url, e
     assert main(["runs"]) == 2
     err = capsys.readouterr().err
     assert expected in err and "pw" not in err and "Traceback" not in err
+
+
+def test_demo_uses_its_own_database_and_refuses_to_mix(project, monkeypatch, capsys):
+    """The README flow: demo first, own data later, in different databases."""
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("DATABASE_URL")
+    assert main(["demo", "--no-progress", "--data-dir", str(project / "data")]) == 0
+    assert (project / "data" / "ospo_demo.db").exists()
+    assert main(["collect", "--no-progress"]) == 0  # the project's own config and database
+    assert (project / "ospo_metrics.db").exists()
+    capsys.readouterr()
+
+    # Pointing the demo at the database that holds real data is refused.
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{project / 'ospo_metrics.db'}")
+    assert main(["demo", "--no-progress", "--data-dir", str(project / "data")]) == 2
+    assert "acme/widgets" in capsys.readouterr().err
