@@ -10,9 +10,8 @@ from ospo_metrics import ui
 
 st.set_page_config(page_title="ospo-metrics", page_icon="📊", layout="wide")
 
-context = ui.context()
-ui.ensure_first_data(context)
-
+# Navigation first: on the very first start, building the demo takes a few seconds, and the
+# sidebar should show the real pages meanwhile, not the auto-discovered pages/ folder.
 navigation = st.navigation(
     [
         st.Page("pages/overview.py", title="Overview", icon="📈", default=True),
@@ -23,6 +22,8 @@ navigation = st.navigation(
         st.Page("pages/sources.py", title="Data sources", icon="🗄️"),
     ]
 )
+context = ui.context()
+ui.ensure_first_data(context)
 if context.is_demo:
     st.sidebar.caption("🧪 Demo organization: Acme (demo)")
 navigation.run()
