@@ -6,12 +6,10 @@ collects the generated demo organization, so the dashboard never opens empty.
 
 import streamlit as st
 
-from ospo_metrics import ui
-
 st.set_page_config(page_title="ospo-metrics", page_icon="📊", layout="wide")
 
-# Navigation first: on the very first start, building the demo takes a few seconds, and the
-# sidebar should show the real pages meanwhile, not the auto-discovered pages/ folder.
+# Navigation before anything slow (imports, the first start's demo build): until a session has
+# called st.navigation, Streamlit shows the auto-discovered pages/ folder instead.
 navigation = st.navigation(
     [
         st.Page("pages/overview.py", title="Overview", icon="📈", default=True),
@@ -22,7 +20,11 @@ navigation = st.navigation(
         st.Page("pages/sources.py", title="Data sources", icon="🗄️"),
     ]
 )
-context = ui.context()
+
+with st.spinner("Starting… the very first start builds the demo organization (a few seconds)."):
+    from ospo_metrics import ui  # after the navigation, see above
+
+    context = ui.context()
 ui.ensure_first_data(context)
 if context.is_demo:
     st.sidebar.caption("🧪 Demo organization: Acme (demo)")

@@ -32,7 +32,7 @@ PERIODS = ("week", "month", "quarter")
 PERIOD_WORDS = {"week": "last week", "month": "last month", "quarter": "last quarter"}
 
 
-@st.cache_resource(show_spinner="Opening the database…")
+@st.cache_resource(show_spinner=False)
 def _context() -> Context:
     return open_context()
 
