@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 
 def format_value(value: float | None, unit: str) -> str:
     """`31.0 h`, `70.0 %`, `1,234` or `0.75`; a dash when there is no value."""
@@ -22,3 +24,10 @@ def format_delta(delta: float | None, unit: str) -> str | None:
         return None
     text = format_value(delta, unit)
     return text if text.startswith("-") else "+" + text
+
+
+def format_time(moment: object) -> str:
+    """`2026-11-22 03:00 UTC`, or a dash for a missing time (a run still going, say)."""
+    if moment is None or pd.isna(moment):
+        return "–"
+    return f"{pd.Timestamp(moment):%Y-%m-%d %H:%M} UTC"

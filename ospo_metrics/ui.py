@@ -223,11 +223,17 @@ def _runs(database_url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return load_repositories(engine), load_runs(engine)
 
 
-def sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Repositories, the latest run of each collector and target, and the recent runs."""
+# A source needs attention when its latest run did not finish cleanly.
+ATTENTION_STATUSES = ("failed", "interrupted", "partial")
+
+
+def sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Repositories, the latest run of each collector and target, those of them needing
+    attention, and the recent runs."""
     repositories, runs = _runs(context().database_url)
     latest = runs.drop_duplicates(["collector", "target"]) if len(runs) else runs
-    return repositories, latest, runs
+    failing = latest[latest["status"].isin(ATTENTION_STATUSES)] if len(latest) else latest
+    return repositories, latest, failing, runs
 
 
 # What the Objectives page shows; the CSV download has every column.

@@ -3,21 +3,21 @@
 import streamlit as st
 
 from ospo_metrics import ui
+from ospo_metrics.formatting import format_time
 
 context = ui.context()
 st.title("Data sources")
 ui.demo_banner(context)
-repositories, latest, runs = ui.sources()
+repositories, latest, failed, runs = ui.sources()
 
 if runs.empty:
     ui.empty_state("No collection has run yet.")
     st.stop()
 
-failed = latest[latest["status"].isin(["failed", "interrupted", "partial"])]
 left, middle, right = st.columns(3)
 left.metric("Repositories", len(repositories))
 middle.metric("Sources failing", len(failed))
-right.metric("Last collection", f"{latest['finished_at'].max():%Y-%m-%d %H:%M} UTC")
+right.metric("Last collection finished", format_time(latest["finished_at"].max()))
 
 for run in failed.itertuples():
     st.error(f"**{run.collector} · {run.target}** ({run.status}): {run.error}")

@@ -243,3 +243,13 @@ def test_impact_summary_with_git_data(app_env, monkeypatch):
     labels = [m.label for m in at.metric]
     assert labels[:2] == ["Upstream PRs merged", "Upstream projects"]
     assert "No upstream pull requests" in at.info[-1].value
+
+
+def test_data_sources_page_while_a_collection_is_running(app_env, monkeypatch):
+    from ospo_metrics.store import start_run
+
+    monkeypatch.setenv("OSPO_CONFIG", str(write_config(app_env, " []")))
+    start_run(open_context().engine, "git", "acme/busy")  # started, not finished
+    at = run_app("pages/sources.py")
+    assert at.metric[2].value == "–"
+    assert "acme/busy" in at.dataframe[0].value["target"].tolist()
