@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -80,9 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _date(text: str) -> pd.Timestamp:
+def _date(text: str) -> date:
     try:
-        return pd.Timestamp(datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC))
+        return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
 
@@ -270,16 +270,16 @@ def _export(context: Context, args: argparse.Namespace) -> int:
         frame["unit"] = kpi.unit
         _write(to_csv(frame), args.output)
         return 0
-    from ospo_metrics.queries import load_commits_table
-    from ospo_metrics.scope import repositories_in_scope
+    from ospo_metrics.queries import load_commits_table, rows_in
 
-    table = load_commits_table(context.engine, context.rules)
-    keep = repositories_in_scope(args.scope, set(table["repo"]), context.groups)
-    table = table[table["repo"].isin(keep)]
-    if args.since is not None:
-        table = table[table["authored_at"] >= args.since]
-    if args.until is not None:
-        table = table[table["authored_at"] < args.until + pd.Timedelta(days=1)]
+    table = rows_in(
+        load_commits_table(context.engine, context.rules),
+        args.scope,
+        context.groups,
+        when="authored_at",
+        since=args.since,
+        until=args.until,
+    )
     _write(to_csv(table), args.output)
     return 0
 
@@ -313,11 +313,8 @@ def _report_html(context: Context, args: argparse.Namespace) -> int:
 
     frames = load_frames(context.engine, context.rules)
     now = pd.Timestamp.now(tz="UTC")
-    affiliation = context.config.affiliation
-    organization = affiliation.organization if affiliation else "Our organization"
-    summary = impact_summary(
-        frames, _objective_views(context, frames, now), now, organization, context.is_demo
-    )
+    views = _objective_views(context, frames, now)
+    summary = impact_summary(frames, views, now, context.organization_name, context.is_demo)
     _write(render_html(summary), args.output)
     return 0
 

@@ -62,6 +62,13 @@ class Context:
         return bool(self.config.demo)
 
     @property
+    def organization_name(self) -> str:
+        """Our organization as reports name it, marked when it is the demo."""
+        affiliation = self.config.affiliation
+        name = affiliation.organization if affiliation else "Our organization"
+        return f"{name} (demo)" if self.is_demo else name
+
+    @property
     def rules(self) -> AffiliationRules:
         affiliation = self.config.affiliation
         if affiliation is None:

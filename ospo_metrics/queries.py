@@ -6,6 +6,8 @@ functions then never touch the database, and every view of a number starts from 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 from sqlalchemy import Engine, case, select
 from sqlalchemy.orm import aliased
@@ -22,6 +24,7 @@ from ospo_metrics.models import (
     Person,
     Repository,
 )
+from ospo_metrics.scope import repositories_in_scope
 
 COMMIT_TABLE_COLUMNS = (
     "repo",
@@ -179,6 +182,27 @@ def frames_from_tables(commits: pd.DataFrame, issues: pd.DataFrame) -> Frames:
     return Frames(commits=commits_frame(commits), issues=issues_frame(issues))
 
 
+def rows_in(
+    table: pd.DataFrame,
+    scope: str,
+    groups: dict[str, list[str]],
+    *,
+    when: str,
+    since: date | None = None,
+    until: date | None = None,
+) -> pd.DataFrame:
+    """Rows of the repositories `scope` covers whose `when` column falls on a day from `since`
+    to `until` (both included, UTC)."""
+    if table.empty:
+        return table
+    rows = table[table["repo"].isin(repositories_in_scope(scope, set(table["repo"]), groups))]
+    if since:
+        rows = rows[rows[when] >= pd.Timestamp(since, tz="UTC")]
+    if until:
+        rows = rows[rows[when] < pd.Timestamp(until, tz="UTC") + pd.Timedelta(days=1)]
+    return rows
+
+
 def load_repositories(engine: Engine) -> pd.DataFrame:
     return _read(
         engine,
@@ -222,8 +246,6 @@ def load_runs(engine: Engine, limit: int = 200) -> pd.DataFrame:
 
 def scoped_frames(frames: Frames, scope: str, groups: dict[str, list[str]]) -> Frames:
     """The frames restricted to the repositories a scope covers (upstream ones stay in `all`)."""
-    from ospo_metrics.scope import repositories_in_scope
-
     if scope == "all":
         return frames
     names = set(frames.commits["repo"]) | set(frames.issues["repo"])

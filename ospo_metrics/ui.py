@@ -23,6 +23,7 @@ from ospo_metrics.queries import (
     frames_from_tables,
     load_commits_table,
     load_issues_table,
+    rows_in,
     scoped_frames,
 )
 from ospo_metrics.report import ImpactSummary
@@ -202,14 +203,7 @@ def empty_state(message: str) -> None:
 def filter_commits(
     table: pd.DataFrame, scope: str, since: date | None, until: date | None, employees_only: bool
 ) -> pd.DataFrame:
-    from ospo_metrics.scope import repositories_in_scope
-
-    keep = repositories_in_scope(scope, set(table["repo"]), context().groups)
-    rows = table[table["repo"].isin(keep)]
-    if since:
-        rows = rows[rows["authored_at"] >= pd.Timestamp(since, tz="UTC")]
-    if until:
-        rows = rows[rows["authored_at"] < pd.Timestamp(until, tz="UTC") + pd.Timedelta(days=1)]
+    rows = rows_in(table, scope, context().groups, when="authored_at", since=since, until=until)
     if employees_only:
         rows = rows[rows["is_employee"]]
     return rows
@@ -328,34 +322,23 @@ def filter_issues(
     until: date | None,
 ) -> pd.DataFrame:
     """Issues and pull requests by scope, kind, owned/upstream, state and creation date."""
-    if table.empty:
-        return table
-    from ospo_metrics.scope import repositories_in_scope
-
-    keep = repositories_in_scope(scope, set(table["repo"]), context().groups)
-    rows = table[table["repo"].isin(keep)]
+    rows = rows_in(table, scope, context().groups, when="created_at", since=since, until=until)
+    if rows.empty:
+        return rows
     if kind != "both":
         rows = rows[rows["is_pull_request"] == (kind == "pull requests")]
     if relationship != "both":
         rows = rows[rows["relationship"] == relationship]
     if state != "any":
         rows = rows[rows["state"] == state]
-    if since:
-        rows = rows[rows["created_at"] >= pd.Timestamp(since, tz="UTC")]
-    if until:
-        rows = rows[rows["created_at"] < pd.Timestamp(until, tz="UTC") + pd.Timedelta(days=1)]
     return rows
 
 
 def impact_summary() -> ImpactSummary:
     """The executive summary of everything collected, as of today."""
     ctx = context()
-    affiliation = ctx.config.affiliation
-    organization = affiliation.organization if affiliation else "Our organization"
-    if ctx.is_demo:
-        organization += " (demo)"
     return build_impact_summary(
-        frames("all"), objectives(), pd.Timestamp.now("UTC"), organization, ctx.is_demo
+        frames("all"), objectives(), pd.Timestamp.now("UTC"), ctx.organization_name, ctx.is_demo
     )
 
 
