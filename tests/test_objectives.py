@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import pandas as pd
+from frame_rows import commit_row
 
 from kpis.schema import Frames, commits_frame
 from ospo_metrics.config import config_from_mapping
 from ospo_metrics.objectives import evaluate_objectives, objectives_table
 
 
-def commit(repo: str, day: str, author: int, sha: str) -> dict:
-    return {
-        "repo": repo,
-        "sha": sha,
-        "authored_at": f"{day}T12:00:00Z",
-        "author_id": author,
-        "author_name": f"p{author}",
-        "is_bot": False,
-        "is_merge": False,
-        "additions": 1,
-        "deletions": 0,
-        "files_changed": 1,
-        "organization": "Acme",
-        "is_employee": True,
-        "signed_off": False,
-        "relationship": "owned",
-    }
-
-
 def test_each_objective_reads_its_own_scope_and_sorts_worst_first() -> None:
-    rows = [commit("acme/cloud-a", f"2026-0{m}-10", m, f"c{m}") for m in range(1, 7)]
-    rows += [commit("acme/web", f"2026-0{m}-11", 10 + m, f"w{m}") for m in range(1, 7)]
-    rows += [commit("acme/web", f"2026-0{m}-12", 20 + m, f"x{m}") for m in range(1, 7)]
+    rows = [commit_row(f"c{m}", f"2026-0{m}-10", m, repo="acme/cloud-a") for m in range(1, 7)]
+    rows += [commit_row(f"w{m}", f"2026-0{m}-11", 10 + m, repo="acme/web") for m in range(1, 7)]
+    rows += [commit_row(f"x{m}", f"2026-0{m}-12", 20 + m, repo="acme/web") for m in range(1, 7)]
     frames = Frames(commits=commits_frame(rows))
     config = config_from_mapping(
         {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from frame_rows import commit_row
 
 from kpis.schema import Frames, commits_frame, issues_frame
 from ospo_metrics.config import config_from_mapping
@@ -10,25 +11,6 @@ from ospo_metrics.objectives import evaluate_objectives
 from ospo_metrics.report import impact_summary, render_html
 
 AS_OF = pd.Timestamp("2026-07-15", tz="UTC")
-
-
-def commit(sha: str, day: str, author: int) -> dict:
-    return {
-        "repo": "acme/widgets",
-        "sha": sha,
-        "authored_at": f"{day}T12:00:00Z",
-        "author_id": author,
-        "author_name": f"p{author}",
-        "is_bot": False,
-        "is_merge": False,
-        "additions": 1,
-        "deletions": 0,
-        "files_changed": 1,
-        "organization": "Acme",
-        "is_employee": True,
-        "signed_off": False,
-        "relationship": "owned",
-    }
 
 
 def upstream_pr(number: int, repo: str, author: int, created: str, merged: str | None) -> dict:
@@ -54,11 +36,11 @@ FRAMES = Frames(
     # Q1 2026: people 1, 2; Q2 2026: people 1, 2, 3 (Q3 is incomplete on 2026-07-15).
     commits=commits_frame(
         [
-            commit("a", "2026-02-01", 1),
-            commit("b", "2026-03-01", 2),
-            commit("c", "2026-04-01", 1),
-            commit("d", "2026-05-01", 2),
-            commit("e", "2026-06-01", 3),
+            commit_row("a", "2026-02-01", 1),
+            commit_row("b", "2026-03-01", 2),
+            commit_row("c", "2026-04-01", 1),
+            commit_row("d", "2026-05-01", 2),
+            commit_row("e", "2026-06-01", 3),
         ]
     ),
     # Merged in Q2: <script>/x #1 and k8s #2; k8s #3 open; Q1: k8s #4 merged.
