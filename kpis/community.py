@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from kpis._util import count_by, flag, nunique_by, result, smallest_majority_by
+from kpis.kpi import CHAOSS_KB, KPI, NO_VALUE
 from kpis.periods import Period, bucket
 from kpis.schema import NON_ORGANIZATIONS, Frames
 
@@ -79,3 +80,121 @@ def dco_signoff_rate(frames: Frames, period: Period) -> pd.Series:
     """Percentage of each period's human commits carrying a Signed-off-by (DCO) trailer."""
     human = human_commits(frames.commits)
     return _percent_true(flag(human["signed_off"]), bucket(human["authored_at"], period))
+
+
+COMMUNITY_KPIS: tuple[KPI, ...] = (
+    KPI(
+        id="commits",
+        title="Commits",
+        unit="commits",
+        definition=(
+            "Number of commits authored in the period (author date, UTC) in the repositories "
+            "in view. Merge commits and commits by bots are not counted; 0 when there were none."
+        ),
+        chaoss=f"Code Changes Commits — {CHAOSS_KB}metric-code-changes-commits/",
+        higher_is_better=True,
+        needs=("commits",),
+        compute=commits,
+        group="community",
+        fill_value=0.0,
+    ),
+    KPI(
+        id="active_contributors",
+        title="Active contributors",
+        unit="people",
+        definition=(
+            "Number of different people who authored at least one commit in the period; a "
+            "person with several e-mail addresses counts once. Bots and merge commits are not "
+            "counted; 0 when there were no commits."
+        ),
+        chaoss=f"Contributors — {CHAOSS_KB}metric-contributors/",
+        higher_is_better=True,
+        needs=("commits",),
+        compute=active_contributors,
+        group="community",
+        fill_value=0.0,
+    ),
+    KPI(
+        id="new_contributors",
+        title="New contributors",
+        unit="people",
+        definition=(
+            "Number of people whose very first commit (over all the history loaded, not just "
+            "the range shown) falls in the period. Bots and merge commits are ignored; 0 when "
+            "nobody new arrived."
+        ),
+        chaoss=f"New Contributors — {CHAOSS_KB}metric-new-contributors/",
+        higher_is_better=True,
+        needs=("commits",),
+        compute=new_contributors,
+        group="community",
+        fill_value=0.0,
+    ),
+    KPI(
+        id="contributor_absence_factor",
+        title="Contributor absence factor",
+        unit="people",
+        definition=(
+            "Smallest number of people who together authored at least half of the period's "
+            "commits (the former 'bus factor'): the lower it is, the more the project depends "
+            "on a few individuals. Bots and merge commits are excluded; no value for a period "
+            "without commits."
+        ),
+        chaoss=f"Contributor Absence Factor — {CHAOSS_KB}metric-contributor-absence-factor/",
+        higher_is_better=True,
+        needs=("commits",),
+        compute=contributor_absence_factor,
+        group="community",
+        fill_value=NO_VALUE,
+    ),
+    KPI(
+        id="elephant_factor",
+        title="Elephant factor",
+        unit="organizations",
+        definition=(
+            "Smallest number of organizations whose people together authored at least half of "
+            "the period's commits: a low value means a few companies dominate. Commits by bots, "
+            "merge commits and commits attributed to 'Independent' or 'Unknown' (which are not "
+            "organizations) are left out of both the count and the total; no value when no "
+            "commit has a known organization."
+        ),
+        chaoss=f"Elephant Factor — {CHAOSS_KB}metric-elephant-factor/",
+        higher_is_better=True,
+        needs=("commits",),
+        compute=elephant_factor,
+        group="community",
+        fill_value=NO_VALUE,
+    ),
+    KPI(
+        id="employee_commit_share",
+        title="Employee commit share",
+        unit="%",
+        definition=(
+            "Percentage of the period's commits authored by people employed by our organization "
+            "at the time of the commit. Informational: neither a rise nor a fall is good in "
+            "itself. Bots and merge commits are excluded; no value for a period without commits."
+        ),
+        chaoss=None,
+        higher_is_better=None,
+        needs=("commits",),
+        compute=employee_commit_share,
+        group="community",
+        fill_value=NO_VALUE,
+    ),
+    KPI(
+        id="dco_signoff_rate",
+        title="DCO sign-off rate",
+        unit="%",
+        definition=(
+            "Percentage of the period's commits that carry a Signed-off-by line (Developer "
+            "Certificate of Origin), a compliance check. Bots and merge commits are excluded; "
+            "no value for a period without commits."
+        ),
+        chaoss=None,
+        higher_is_better=True,
+        needs=("commits",),
+        compute=dco_signoff_rate,
+        group="community",
+        fill_value=NO_VALUE,
+    ),
+)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kpis._util import count_by, flag, hours_between, median_by, result
+from kpis.kpi import CHAOSS_KB, KPI, NO_VALUE
 from kpis.periods import Period, bucket
 from kpis.schema import OWNED, STATE_CLOSED, STATE_MERGED, Frames
 
@@ -77,3 +78,71 @@ def change_requests_accepted(frames: Frames, period: Period) -> pd.Series:
     """Number of pull requests merged in each period."""
     prs = _owned_pull_requests(frames)
     return count_by(bucket(prs["merged_at"], period))
+
+
+RESPONSIVENESS_KPIS: tuple[KPI, ...] = (
+    KPI(
+        id="time_to_first_response",
+        title="Time to first response (median)",
+        unit="hours",
+        definition=(
+            "Median hours from the opening of an issue or pull request in our repositories to "
+            "the first comment or review by a person other than its author, counted in the "
+            "period it was opened. Items opened by bots and items still without a response are "
+            "left out; no value when there is nothing to measure."
+        ),
+        chaoss=f"Time to First Response — {CHAOSS_KB}metric-time-to-first-response/",
+        higher_is_better=False,
+        needs=("issues",),
+        compute=time_to_first_response,
+        group="responsiveness",
+        fill_value=NO_VALUE,
+    ),
+    KPI(
+        id="time_to_close",
+        title="Time to close (median)",
+        unit="hours",
+        definition=(
+            "Median hours from opening to closing or merging, for issues and pull requests in "
+            "our repositories closed in the period. Items opened by bots are excluded and "
+            "reopened items count as open; no value for a period with no closures."
+        ),
+        chaoss=f"Time to Close — {CHAOSS_KB}metric-time-to-close/",
+        higher_is_better=False,
+        needs=("issues",),
+        compute=time_to_close,
+        group="responsiveness",
+        fill_value=NO_VALUE,
+    ),
+    KPI(
+        id="change_request_closure_ratio",
+        title="Change request closure ratio",
+        unit="ratio",
+        definition=(
+            "Pull requests closed or merged in the period divided by pull requests opened in "
+            "it, in our repositories: 1 means keeping up, below 1 a growing backlog. Pull "
+            "requests opened by bots are excluded; no value when none was opened."
+        ),
+        chaoss=f"Change Request Closure Ratio — {CHAOSS_KB}metric-change-request-closure-ratio/",
+        higher_is_better=True,
+        needs=("issues",),
+        compute=change_request_closure_ratio,
+        group="responsiveness",
+        fill_value=NO_VALUE,
+    ),
+    KPI(
+        id="change_requests_accepted",
+        title="Change requests accepted",
+        unit="pull requests",
+        definition=(
+            "Number of pull requests merged in the period in our repositories. Pull requests "
+            "opened by bots are excluded; 0 when nothing was merged."
+        ),
+        chaoss=f"Change Requests Accepted — {CHAOSS_KB}metric-change-requests-accepted/",
+        higher_is_better=True,
+        needs=("issues",),
+        compute=change_requests_accepted,
+        group="responsiveness",
+        fill_value=0.0,
+    ),
+)

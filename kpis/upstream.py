@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpis._util import count_by, flag, nunique_by
+from kpis.kpi import KPI
 from kpis.periods import Period, bucket
 from kpis.schema import UPSTREAM, Frames
 
@@ -82,3 +83,67 @@ def top_upstream_projects(
         .reset_index(drop=True)[columns]
         .astype({"prs_opened": "int64", "prs_merged": "int64", "contributors": "int64"})
     )
+
+
+UPSTREAM_KPIS: tuple[KPI, ...] = (
+    KPI(
+        id="upstream_prs_opened",
+        title="Upstream PRs opened",
+        unit="pull requests",
+        definition=(
+            "Number of pull requests our employees opened in upstream projects (projects we do "
+            "not own) in the period. Issues and bot accounts are not counted; 0 when none."
+        ),
+        chaoss=None,
+        higher_is_better=True,
+        needs=("issues",),
+        compute=upstream_prs_opened,
+        group="upstream",
+        fill_value=0.0,
+    ),
+    KPI(
+        id="upstream_prs_merged",
+        title="Upstream PRs merged",
+        unit="pull requests",
+        definition=(
+            "Number of our employees' upstream pull requests merged in the period, counted by "
+            "merge date whenever they were opened. Bot accounts are not counted; 0 when none."
+        ),
+        chaoss=None,
+        higher_is_better=True,
+        needs=("issues",),
+        compute=upstream_prs_merged,
+        group="upstream",
+        fill_value=0.0,
+    ),
+    KPI(
+        id="upstream_projects",
+        title="Upstream projects",
+        unit="projects",
+        definition=(
+            "Number of different upstream repositories in which our employees opened at least "
+            "one pull request in the period. Bot accounts are not counted; 0 when none."
+        ),
+        chaoss=None,
+        higher_is_better=True,
+        needs=("issues",),
+        compute=upstream_projects,
+        group="upstream",
+        fill_value=0.0,
+    ),
+    KPI(
+        id="upstream_contributors",
+        title="Upstream contributors",
+        unit="people",
+        definition=(
+            "Number of different employees who opened at least one pull request in an upstream "
+            "project in the period. Bot accounts are not counted; 0 when none."
+        ),
+        chaoss=None,
+        higher_is_better=True,
+        needs=("issues",),
+        compute=upstream_contributors,
+        group="upstream",
+        fill_value=0.0,
+    ),
+)
