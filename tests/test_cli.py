@@ -48,6 +48,15 @@ def test_check_config_reports_file_line_and_field(tmp_path, capsys):
     assert "Traceback" not in err
 
 
+def test_config_is_accepted_before_and_after_the_subcommand(tmp_path, capsys):
+    bad = tmp_path / "other.yml"
+    bad.write_text("organizations: acme\n")
+    assert main(["--config", str(bad), "check-config"]) == 2
+    before = capsys.readouterr().err
+    assert main(["check-config", "--config", str(bad)]) == 2
+    assert capsys.readouterr().err == before and str(bad) in before
+
+
 def test_collect_then_collect_again(project, capsys):
     assert main(["collect", "--no-progress"]) == 0
     out = capsys.readouterr().out

@@ -1,0 +1,111 @@
+"""`collect`, `demo` and `runs`: filling the database and seeing how its runs went."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from collectors.base import RunResult
+from ospo_metrics.cli.common import EXIT_FAILED, EXIT_USAGE, ProgressBars
+from ospo_metrics.context import Context
+from ospo_metrics.secrets import environment_with_secrets
+
+
+def register(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    collect = commands.add_parser(
+        "collect", parents=parents, help="collect data from the configured sources"
+    )
+    collect.add_argument("source", nargs="?", default="all", choices=["all", "git", "github"])
+    collect.add_argument(
+        "--repo", help="only this repository (OWNER/NAME), GitHub organization, or `upstream`"
+    )
+    collect.add_argument("--no-progress", action="store_true", help="no progress bars")
+    collect.set_defaults(handler=collect_command)
+
+    demo = commands.add_parser(
+        "demo", parents=parents, help="build and collect the demo organization"
+    )
+    demo.add_argument("--data-dir", default="data", help="where the demo repositories go")
+    demo.add_argument("--no-progress", action="store_true", help="no progress bars")
+    demo.set_defaults(handler=demo_command, force_demo=True)
+
+    runs = commands.add_parser("runs", parents=parents, help="recent collection runs")
+    runs.set_defaults(handler=runs_command)
+
+
+def collect_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.collect import collect_git_sources
+
+    bars = ProgressBars(enabled=not getattr(args, "no_progress", False))
+    source = getattr(args, "source", "all")
+    only = getattr(args, "repo", None)
+    results: list[RunResult] = []
+    try:
+        if source in ("all", "git"):
+            results += collect_git_sources(context, only=only, progress=bars.factory("commit"))
+        if source in ("all", "github") and _has_github_sources(context):
+            from ospo_metrics.collect_github import collect_github_sources
+
+            results += collect_github_sources(
+                context,
+                only=only,
+                progress=bars.factory("item"),
+                env=environment_with_secrets(),
+                notify=lambda message: print(message, file=sys.stderr, flush=True),
+            )
+    finally:
+        bars.close()
+    return report_results(results)
+
+
+def demo_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.context import foreign_repositories
+
+    others = foreign_repositories(context)
+    if others:
+        print(
+            f"error: the database already holds {len(others)} repositories that are not the "
+            f"demo's (e.g. {others[0]}); the demo would mix with them. Unset DATABASE_URL "
+            "(the demo then uses its own file under the data folder) or point it elsewhere.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return collect_command(context, args)
+
+
+def _has_github_sources(context: Context) -> bool:
+    config = context.config
+    return bool(
+        config.organizations
+        or config.upstream.repositories
+        or any(entry.kind == "github" for entry in config.repositories)
+    )
+
+
+def report_results(results: list[RunResult]) -> int:
+    """One line per run, then the errors; non-zero when a source failed."""
+    failed = [r for r in results if r.status == "failed"]
+    for r in results:
+        line = (
+            f"{r.collector:7} {r.target:40} {r.status:10} "
+            f"seen {r.items_seen:>7} written {r.items_written:>7}"
+        )
+        if r.requests_made:
+            line += f" requests {r.requests_made} rate limit used {r.rate_limit_used}"
+        print(line)
+    for r in failed:
+        print(f"error: {r.collector} {r.target}: {r.error}", file=sys.stderr)
+    for r in results:
+        if r.status == "partial":
+            print(f"stopped: {r.collector} {r.target}: {r.error}", file=sys.stderr)
+    if not results:
+        print("nothing to collect: add repositories or organizations to the configuration")
+    return EXIT_FAILED if failed else 0
+
+
+def runs_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.queries import load_runs
+
+    runs = load_runs(context.engine, limit=30)
+    print(runs.to_string(index=False) if len(runs) else "no collection runs yet")
+    return 0

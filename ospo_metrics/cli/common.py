@@ -1,0 +1,73 @@
+"""Helpers every command module shares: exit codes, output files, dates, progress, frames."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from collectors.base import ProgressCallback
+from kpis.schema import Frames
+from ospo_metrics.context import Context
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+# Given a target name, returns a progress callback, or None.
+ProgressFactory = Callable[[str], ProgressCallback | None]
+
+
+def date_arg(text: str) -> date:
+    """An argparse type for YYYY-MM-DD dates, with a message that says what is expected."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to the file named by `-o`, or to standard output."""
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def frames_for(context: Context, scope: str) -> Frames:
+    """The KPI input frames of everything in the database, restricted to `scope`."""
+    from ospo_metrics.queries import load_frames, scoped_frames
+
+    return scoped_frames(load_frames(context.engine, context.rules), scope, context.groups)
+
+
+class ProgressBars:
+    """tqdm bars on a terminal (one per target), nothing otherwise; close them at the end."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bars: list = []
+
+    def factory(self, unit: str) -> ProgressFactory:
+        def progress(name: str) -> ProgressCallback | None:
+            if not self.enabled:
+                return None
+            from tqdm import tqdm
+
+            bar = tqdm(desc=name, unit=unit, leave=True)
+            self.bars.append(bar)
+
+            def update(done: int, total: int) -> None:
+                bar.total = total
+                bar.n = done
+                bar.refresh()
+
+            return update
+
+        return progress
+
+    def close(self) -> None:
+        for bar in self.bars:
+            bar.close()

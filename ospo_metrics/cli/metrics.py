@@ -1,0 +1,103 @@
+"""`kpis`, `export` and `snapshot`: KPI values on the terminal, as CSV, and frozen."""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+import kpis
+from ospo_metrics.cli.common import date_arg, frames_for, write_output
+from ospo_metrics.context import Context
+from ospo_metrics.export import to_csv
+
+PERIOD_CHOICES = ["week", "month", "quarter"]
+
+
+def register(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    kpi_list = commands.add_parser(
+        "kpis", parents=parents, help="list KPIs with their latest values"
+    )
+    kpi_list.add_argument("--period", default="week", choices=PERIOD_CHOICES)
+    kpi_list.add_argument("--scope", default="all", help="all | org:X | repo:X/Y | group:X")
+    kpi_list.set_defaults(handler=kpis_command)
+
+    export = commands.add_parser(
+        "export", parents=parents, help="write a KPI series or a table as CSV"
+    )
+    what = export.add_subparsers(dest="what", required=True, metavar="WHAT")
+    kpi = what.add_parser("kpi", parents=parents, help="one KPI's series")
+    kpi.add_argument("kpi_id")
+    kpi.add_argument("--period", default="week", choices=PERIOD_CHOICES)
+    kpi.add_argument("--scope", default="all")
+    kpi.add_argument("-o", "--output", help="file to write (default: standard output)")
+    kpi.set_defaults(handler=export_kpi)
+    table = what.add_parser("commits", parents=parents, help="the commits table")
+    table.add_argument("--scope", default="all")
+    table.add_argument("--since", type=date_arg, help="first day (YYYY-MM-DD)")
+    table.add_argument("--until", type=date_arg, help="last day (YYYY-MM-DD)")
+    table.add_argument("-o", "--output")
+    table.set_defaults(handler=export_commits)
+
+    snapshot = commands.add_parser(
+        "snapshot", parents=parents, help="store KPI values for week-on-week views"
+    )
+    snapshot.add_argument("--period", default="week", choices=PERIOD_CHOICES)
+    snapshot.set_defaults(handler=snapshot_command)
+
+
+def kpis_command(context: Context, args: argparse.Namespace) -> int:
+    frames = frames_for(context, args.scope)
+    if frames.commits.empty and frames.issues.empty:
+        print("no data yet: run `ospo-metrics collect` (or `ospo-metrics demo`)")
+        return 0
+    now = pd.Timestamp.now(tz="UTC")
+    rows = []
+    for kpi in kpis.REGISTRY.values():
+        change = kpis.latest_change(kpis.series(kpi.id, frames, args.period), now)
+        rows.append(
+            {
+                "kpi": kpi.id,
+                "period_start": change.period_start,
+                "value": None if change.value is None else round(change.value, 2),
+                "change": None if change.delta is None else round(change.delta, 2),
+                "unit": kpi.unit,
+                "good": kpi.direction,
+            }
+        )
+    print(pd.DataFrame(rows).to_string(index=False))
+    return 0
+
+
+def export_kpi(context: Context, args: argparse.Namespace) -> int:
+    kpi = kpis.get(args.kpi_id)
+    frame = kpis.series(kpi.id, frames_for(context, args.scope), args.period)
+    frame.insert(0, "kpi", kpi.id)
+    frame.insert(1, "scope", args.scope)
+    frame.insert(2, "period", args.period)
+    frame["unit"] = kpi.unit
+    write_output(to_csv(frame), args.output)
+    return 0
+
+
+def export_commits(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.queries import load_commits_table, rows_in
+
+    table = rows_in(
+        load_commits_table(context.engine, context.rules),
+        args.scope,
+        context.groups,
+        when="authored_at",
+        since=args.since,
+        until=args.until,
+    )
+    write_output(to_csv(table), args.output)
+    return 0
+
+
+def snapshot_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.snapshots import store_snapshots
+
+    count = store_snapshots(context, args.period)
+    print(f"stored {count} KPI values")
+    return 0
