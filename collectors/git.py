@@ -4,10 +4,17 @@ Reads history with `git log` only: one pass over the new commits, split into chu
 `git log --no-walk --stdin` processes read in parallel, because computing diffs is what costs
 and it uses every core that way. Identities go through `.mailmap` (`%aN`/`%aE`), trailers are
 parsed by git itself (`%(trailers)`), and binary files count as changed files without lines.
+The record format and its parser live in `collectors.gitlog`.
+
+Mining commands read no user or system git configuration, and pin every setting that changes
+what `git log --numstat` prints (rename detection, diff algorithm, root diffs, textconv...):
+the same history gives the same line counts on every machine. Commands that talk to a remote
+(clone, fetch) keep the user's configuration, where credential helpers and proxies live.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import queue
 import re
@@ -18,55 +25,46 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from collectors.base import CollectorError
+from collectors.gitlog import LOG_OPTIONS, GitCommit, parse_log
 
-FIELD = "\x1f"
-RECORD = "\x1e"
-TRAILER_SEP = "\x1d"
-_FORMAT = FIELD.join(
-    [
-        RECORD + "%H",
-        "%P",
-        "%aN",
-        "%aE",
-        "%aI",
-        "%cN",
-        "%cE",
-        "%cI",
-        "%(trailers:key=Signed-off-by,valueonly=true,separator=%x1d)",
-        "%(trailers:key=Co-authored-by,valueonly=true,separator=%x1d)",
-        "%s",
-    ]
-)
-_PERSON_RE = re.compile(r"^\s*(?P<name>.*?)\s*<(?P<email>[^>]*)>\s*$")
+__all__ = ["GitCommit", "GitRepository", "GitSource", "parse_log", "prepare_repository"]
+
 CHUNK_SIZE = 2000
 
+# Settings that change what `git log --numstat` prints, pinned to git's own defaults, so a
+# user's or repository's configuration never changes line counts (issue: diff.renames).
+MINING_CONFIG = (
+    "diff.renames=true",  # rename detection on, copies off: a moved file is not all new lines
+    "diff.renameLimit=1000",
+    "diff.algorithm=myers",
+    "diff.ignoreSubmodules=none",
+    "log.showRoot=true",  # the root commit's files count as added
+    "log.showSignature=false",  # no gpg output inside the records
+    "core.quotePath=true",  # paths with newlines stay on one line
+    "core.attributesFile=" + os.devnull,  # no ~/.config/git/attributes (binary, -diff)
+    "i18n.logOutputEncoding=UTF-8",
+)
+MINING_ENV = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_NO_REPLACE_OBJECTS": "1",  # `git replace` must not rewrite the history we read
+}
+# What `git log` is told besides the format: no external diff or textconv filters.
+_LOG_ARGS = ("log", "--numstat", "--no-color", "--no-ext-diff", "--no-textconv", *LOG_OPTIONS)
 
-@dataclass(frozen=True)
-class GitCommit:
-    """One commit as git reports it (after .mailmap), before identity resolution."""
+ShallowPolicy = Literal["refuse", "unshallow"]
 
-    sha: str
-    parents: tuple[str, ...]
-    author_name: str
-    author_email: str
-    authored_at: datetime  # aware, in the author's own offset
-    committer_name: str
-    committer_email: str
-    committed_at: datetime
-    additions: int
-    deletions: int
-    files_changed: int
-    binary_files: int
-    signed_off_by: tuple[tuple[str, str], ...]  # (name, email)
-    co_authors: tuple[tuple[str, str], ...]
-    subject: str
 
-    @property
-    def is_merge(self) -> bool:
-        return len(self.parents) > 1
+class EmptyRepository(CollectorError):
+    """The repository has no commits yet: nothing to collect, which is not a failure."""
+
+
+class ShallowRepository(CollectorError):
+    """The clone's history is cut; collecting it would store a wrong boundary commit."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +75,8 @@ class GitSource:
     path: Path | None = None
     url: str | None = None
     refs: tuple[str, ...] = ()
+    # A shallow clone: refuse it (default), or fetch its whole history first.
+    shallow: ShallowPolicy = "refuse"
 
     @property
     def display_source(self) -> str:
@@ -111,22 +111,77 @@ class GitRepository:
         self.path = path
 
     def git(self, *args: str, input_text: str | None = None) -> str:
-        return run_git(["-C", str(self.path), *args], input_text=input_text)
+        """Run a mining (read-only, local) git command, with the configuration pinned."""
+        return run_git(["-C", str(self.path), *args], input_text=input_text, pinned=True)
+
+    def git_bytes(self, *args: str) -> bytes:
+        return run_git_bytes(["-C", str(self.path), *args], pinned=True)
+
+    def _try(self, *args: str) -> str | None:
+        try:
+            return self.git(*args).strip()
+        except CollectorError:
+            return None
+
+    def default_ref(self) -> str:
+        """The branch HEAD points at, or `HEAD` itself when it is detached."""
+        return self._try("symbolic-ref", "--quiet", "--short", "HEAD") or "HEAD"
+
+    def branches(self) -> list[str]:
+        out = self.git("for-each-ref", "--format=%(refname:short)", "refs/heads/", "refs/tags/")
+        return out.split()
+
+    def is_empty(self) -> bool:
+        """True when no ref points anywhere: a new repository without a first commit."""
+        return not self.git("for-each-ref", "--count=1", "--format=%(objectname)").strip()
 
     def resolve_refs(self, refs: Sequence[str]) -> dict[str, str]:
-        """Map each ref (default: the branch HEAD points at) to the commit it points to."""
-        names = list(refs) or [self.git("symbolic-ref", "--short", "HEAD").strip()]
+        """Map each ref (default: the branch HEAD points at) to the commit it points to.
+
+        Raises `EmptyRepository` for a repository without commits, and a `CollectorError`
+        that names the existing branches when a ref does not exist.
+        """
+        configured = bool(refs)
+        names = list(refs) or [self.default_ref()]
         tips: dict[str, str] = {}
         for name in names:
-            try:
-                tips[name] = self.git(
-                    "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}"
-                ).strip()
-            except CollectorError:
+            sha = self._try("rev-parse", "--verify", "--quiet", f"{name}^{{commit}}")
+            if sha:
+                tips[name] = sha
+                continue
+            if self.is_empty():
+                raise EmptyRepository(f"{self.path} is empty: it has no commits yet")
+            known = ", ".join(self.branches()[:10]) or "none"
+            if configured:
                 raise CollectorError(
-                    f"{self.path}: ref {name!r} does not exist; check `refs` in the config"
-                ) from None
+                    f"{self.path}: ref {name!r} does not exist (branches and tags: {known}); "
+                    "check `refs` in the config"
+                )
+            raise CollectorError(
+                f"{self.path}: HEAD points at {name!r}, which has no commits (branches and "
+                f"tags: {known}); set `refs` in the config to the branches to collect"
+            )
         return tips
+
+    def is_shallow(self) -> bool:
+        return self._try("rev-parse", "--is-shallow-repository") == "true"
+
+    def history_fingerprint(self) -> str | None:
+        """A digest of what cuts or rewires history behind the tips (shallow and graft files).
+
+        None for an ordinary repository; it changes when the clone is deepened or unshallowed,
+        which moves no ref tip but changes which commits (and parents) are reachable.
+        """
+        digest = hashlib.sha256()
+        found = False
+        for name in ("shallow", "info/grafts"):
+            path = Path(self.git("rev-parse", "--git-path", name).strip())
+            if not path.is_absolute():
+                path = self.path / path
+            if path.is_file():
+                found = True
+                digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest() if found else None
 
     def existing(self, shas: Sequence[str]) -> list[str]:
         """The subset of `shas` that are still commits here (history can be rewritten)."""
@@ -139,6 +194,16 @@ class GitRepository:
             if line.endswith(" commit") or " commit " in line
         ]
 
+    def is_ancestor(self, old: str, new: str) -> bool:
+        """True when `new` contains `old`: the ref moved forward, nothing was rewritten."""
+        if old == new:
+            return True
+        try:
+            run_git(["-C", str(self.path), "merge-base", "--is-ancestor", old, new], pinned=True)
+        except CollectorError:
+            return False
+        return True
+
     def new_commits(self, tips: Sequence[str], known_tips: Sequence[str]) -> list[str]:
         """Commits reachable from `tips` but not from `known_tips`, oldest first."""
         args = ["rev-list", "--reverse", *tips]
@@ -146,6 +211,19 @@ class GitRepository:
         if still_there:
             args += ["--not", *still_there]
         return self.git(*args).split()
+
+    def reachable(self, tips: Sequence[str]) -> dict[str, str]:
+        """Every commit reachable from `tips`, oldest first, with its space-separated parents."""
+        out = self.git("rev-list", "--reverse", "--parents", *tips)
+        reachable = {}
+        for line in out.splitlines():
+            sha, _, parents = line.partition(" ")
+            reachable[sha] = parents
+        return reachable
+
+    def read_object(self, sha: str) -> bytes:
+        """The raw commit object (for metadata `git log` cannot print)."""
+        return self.git_bytes("cat-file", "commit", sha)
 
     def mailmap_options(self) -> list[str]:
         """Use the committed `.mailmap` even when there is no work tree to read it from."""
@@ -188,16 +266,14 @@ class GitRepository:
                             *mailmap,
                             "-C",
                             str(self.path),
-                            "log",
+                            *_LOG_ARGS,
                             "--no-walk=unsorted",
                             "--stdin",
-                            "--numstat",
-                            "--no-color",
-                            f"--format={_FORMAT}",
                         ],
                         input_text="\n".join(chunk) + "\n",
+                        pinned=True,
                     )
-                    results.put(parse_log(output))
+                    results.put(parse_log(output, self.read_object))
             except BaseException as exc:  # handed to the consumer, which re-raises it
                 results.put(exc)
             finally:
@@ -223,11 +299,26 @@ class GitRepository:
                     finished += 1
 
 
-def run_git(args: Sequence[str], input_text: str | None = None) -> str:
+def _git_command(args: Sequence[str], pinned: bool) -> tuple[list[str], dict[str, str]]:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    if not pinned:
+        return ["git", *args], env
+    options = [part for setting in MINING_CONFIG for part in ("-c", setting)]
+    return ["git", *options, *args], {**env, **MINING_ENV}
+
+
+def run_git_bytes(
+    args: Sequence[str], input_text: str | None = None, *, pinned: bool = False
+) -> bytes:
+    """Run git and return its raw stdout; a failure becomes a `CollectorError` without secrets.
+
+    `pinned` is for mining commands: no user or system configuration, and the settings that
+    shape `git log` output fixed. Leave it off for commands that talk to a remote.
+    """
+    command, env = _git_command(args, pinned)
     try:
         proc = subprocess.run(
-            ["git", *args],
+            command,
             input=input_text.encode() if input_text is not None else None,
             capture_output=True,
             env=env,
@@ -237,61 +328,33 @@ def run_git(args: Sequence[str], input_text: str | None = None) -> str:
         raise CollectorError("the `git` program is not installed or not on PATH") from None
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        command = " ".join(strip_credentials(a) if "://" in a else a for a in args[:4])
+        shown = " ".join(strip_credentials(a) if "://" in a else a for a in args[:4])
         detail = message[-1] if message else f"exit code {proc.returncode}"
-        raise CollectorError(scrub_credentials(f"git {command} failed: {detail}"))
-    return proc.stdout.decode("utf-8", "replace")
+        raise CollectorError(scrub_credentials(f"git {shown} failed: {detail}"))
+    return proc.stdout
 
 
-def parse_log(output: str) -> list[GitCommit]:
-    """Parse `git log --numstat` output written with `_FORMAT`."""
-    commits: list[GitCommit] = []
-    for record in output.split(RECORD)[1:]:
-        header, _, stats = record.partition("\n")
-        fields = header.split(FIELD)
-        if len(fields) != 11:
-            raise CollectorError(f"unexpected git log output near {header[:80]!r}")
-        additions = deletions = files = binary = 0
-        for line in stats.splitlines():
-            if not line:
-                continue
-            added, _, rest = line.partition("\t")
-            removed, _, _path = rest.partition("\t")
-            files += 1
-            if added == "-":
-                binary += 1
-            else:
-                additions += int(added)
-                deletions += int(removed)
-        commits.append(
-            GitCommit(
-                sha=fields[0],
-                parents=tuple(fields[1].split()),
-                author_name=fields[2],
-                author_email=fields[3],
-                authored_at=datetime.fromisoformat(fields[4]),
-                committer_name=fields[5],
-                committer_email=fields[6],
-                committed_at=datetime.fromisoformat(fields[7]),
-                additions=additions,
-                deletions=deletions,
-                files_changed=files,
-                binary_files=binary,
-                signed_off_by=_people(fields[8]),
-                co_authors=_people(fields[9]),
-                subject=fields[10],
-            )
-        )
-    return commits
+def run_git(args: Sequence[str], input_text: str | None = None, *, pinned: bool = False) -> str:
+    return run_git_bytes(args, input_text, pinned=pinned).decode("utf-8", "replace")
 
 
-def _people(trailers: str) -> tuple[tuple[str, str], ...]:
-    people = []
-    for value in trailers.split(TRAILER_SEP):
-        match = _PERSON_RE.match(value)
-        if match:
-            people.append((match.group("name"), match.group("email")))
-    return tuple(people)
+def ensure_full_history(repo: GitRepository, source: GitSource) -> None:
+    """Refuse a shallow clone, or fetch its whole history, as `source.shallow` says.
+
+    A shallow clone's oldest commits look like root commits: stored as they are, each would
+    carry its whole tree as one diff (hundreds of thousands of lines) and no parent.
+    """
+    if not repo.is_shallow():
+        return
+    if source.shallow == "unshallow":
+        run_git(["-C", str(repo.path), "fetch", "--unshallow", "--quiet"])
+        if not repo.is_shallow():
+            return
+    raise ShallowRepository(
+        f"{source.name}: {repo.path} is a shallow clone (its history is cut), so its oldest "
+        "commits would be counted wrong; run `git fetch --unshallow` there, or set "
+        "`shallow: unshallow` on this repository in the config to let the collector do it"
+    )
 
 
 def prepare_repository(source: GitSource, cache_dir: Path) -> GitRepository:

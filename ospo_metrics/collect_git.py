@@ -1,9 +1,17 @@
 """Runs the git collector over one repository and stores what it finds.
 
-Incremental by ref tips: the cursor of a finished run holds the commit each ref pointed to, so
-the next run reads only commits reachable from the new tips and not from the old ones. Commits
-are written in batches, each its own transaction: an interrupted run keeps every batch already
-committed, and the next run skips those commits and reads the rest.
+Incremental by ref tips: the cursor of a finished run holds the commit each ref pointed to and
+a fingerprint of what cuts history behind them (a shallow clone's boundary). When every ref
+only moved forward and the fingerprint is the same, the next run reads only commits reachable
+from the new tips and not from the old ones.
+
+Otherwise (a force-push, a ref dropped from `refs`, a deepened clone, a first run, a cursor
+from an older version) the run reconciles: the database is made equal to a fresh collection
+of the history reachable now. Stored commits that are no longer reachable from the configured
+refs are deleted, and stored commits whose parents changed are read again.
+
+Commits are written in batches, each its own transaction: an interrupted run keeps every batch
+already committed, and the next run skips those commits and reads the rest.
 """
 
 from __future__ import annotations
@@ -14,20 +22,36 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from collectors.base import CollectorError, ProgressCallback, RunResult
-from collectors.git import GitCommit, GitSource, prepare_repository, utc
+from collectors.git import (
+    EmptyRepository,
+    GitCommit,
+    GitRepository,
+    GitSource,
+    ensure_full_history,
+    prepare_repository,
+    utc,
+)
 from ospo_metrics.identity import BotRules, identity_key
-from ospo_metrics.models import Commit, Repository
+from ospo_metrics.models import Repository
 from ospo_metrics.store import (
     PeopleResolver,
     ensure_repository,
     finish_run,
-    insert_missing,
     last_cursor,
     lookup_key,
     start_run,
 )
+from ospo_metrics.store.commits import (
+    delete_commits,
+    insert_commits,
+    stored_among,
+    stored_parents,
+)
 
 COLLECTOR = "git"
+# Statuses of a git run: ok (something written or removed), unchanged, empty (a repository
+# without commits: nothing to collect), failed (with `error`), interrupted.
+EMPTY = "empty"
 
 
 def collect_git(
@@ -40,11 +64,19 @@ def collect_git(
     jobs: int | None = None,
     platform: str = "git",
 ) -> RunResult:
-    """Collect one repository; the result says what was seen and written, or what went wrong."""
+    """Collect one repository; the result says what was seen and written, or what went wrong.
+
+    `result.details` counts `removed` commits (no longer reachable) and `repaired` commits
+    (metadata git could not print as is: see `collectors.gitlog`).
+    """
     result = RunResult(collector=COLLECTOR, target=source.name, status="running")
     run_id = start_run(engine, COLLECTOR, source.name)
     try:
         cursor = _collect(engine, source, bots, cache_dir, progress, jobs, platform, result)
+    except EmptyRepository:
+        result.status = EMPTY
+        finish_run(engine, run_id, EMPTY, **_counts(result))
+        return result
     except CollectorError as exc:
         result.status, result.error = "failed", str(exc)
         finish_run(engine, run_id, "failed", error=result.error, **_counts(result))
@@ -61,6 +93,11 @@ def _counts(result: RunResult) -> dict[str, int]:
     return {"items_seen": result.items_seen, "items_written": result.items_written}
 
 
+def moved_forward(repo: GitRepository, known: dict[str, str], tips: dict[str, str]) -> bool:
+    """True when every ref of the last run is still configured and only moved forward."""
+    return all(name in tips and repo.is_ancestor(sha, tips[name]) for name, sha in known.items())
+
+
 def _collect(
     engine: Engine,
     source: GitSource,
@@ -72,51 +109,86 @@ def _collect(
     result: RunResult,
 ) -> dict:
     repo = prepare_repository(source, cache_dir)
+    ensure_full_history(repo, source)
     tips = repo.resolve_refs(source.refs)
-    cursor = {"tips": tips}
+    cursor = {"tips": tips, "history": repo.history_fingerprint()}
     with Session(engine) as session:
-        known = (last_cursor(session, COLLECTOR, source.name) or {}).get("tips", {})
+        previous = last_cursor(session, COLLECTOR, source.name) or {}
+        known = previous.get("tips", {})
         repo_id = session.scalar(
             select(Repository.id).where(
                 Repository.platform == platform, Repository.full_name == source.name
             )
         )
-        if known == tips and repo_id is not None:
+        incremental = (
+            repo_id is not None
+            and "history" in previous
+            and previous["history"] == cursor["history"]
+            and moved_forward(repo, known, tips)
+        )
+        if incremental and known == tips:
             result.status = "unchanged"
             return cursor
-
-        candidates = repo.new_commits(list(tips.values()), list(known.values()))
         if repo_id is None:
             repo_id = ensure_repository(
                 session, platform, source.name, source=source.display_source
             )
             session.commit()
-        stored = (
-            set(session.scalars(select(Commit.sha).where(Commit.repository_id == repo_id)))
-            if candidates
-            else set()
-        )
-        todo = [sha for sha in candidates if sha not in stored]
-        result.items_seen = len(candidates)
+
+        if incremental:
+            candidates = repo.new_commits(list(tips.values()), list(known.values()))
+            stored = stored_among(session, repo_id, candidates)
+            todo = [sha for sha in candidates if sha not in stored]
+            result.items_seen = len(candidates)
+        else:
+            todo = _reconcile(session, repo, repo_id, tips, result)
         if progress:
             progress(0, len(todo))
 
         resolver = PeopleResolver(session, bots)
-        done = 0
+        done = repaired = 0
         for batch in repo.read_commits(todo, jobs=jobs):
             people = resolver.resolve_emails(
                 [(c.author_name, c.author_email) for c in batch]
                 + [(c.committer_name, c.committer_email) for c in batch]
             )
-            rows = [_commit_row(repo_id, commit, people) for commit in batch]
-            insert_missing(session, Commit, rows, ["repository_id", "sha"])
+            insert_commits(session, [_commit_row(repo_id, commit, people) for commit in batch])
             session.commit()
             done += len(batch)
+            repaired += sum(1 for commit in batch if commit.repairs)
             result.items_written = done
+            result.details["repaired"] = repaired
             if progress:
                 progress(done, len(todo))
-    result.status = "ok" if todo else "unchanged"
+    changed = todo or result.details.get("removed")
+    result.status = "ok" if changed else "unchanged"
     return cursor
+
+
+def _reconcile(
+    session: Session,
+    repo: GitRepository,
+    repo_id: int,
+    tips: dict[str, str],
+    result: RunResult,
+) -> list[str]:
+    """Make the stored commits those reachable from `tips`; return the commits to read.
+
+    Deletes stored commits that are not reachable any more (a force-push, a ref removed from
+    the config) and those stored with other parents than git now reports (e.g. the boundary
+    of a shallow clone, stored as a root commit by an older version): those are read again.
+    """
+    reachable = repo.reachable(list(tips.values()))
+    stored = stored_parents(session, repo_id)
+    stale = [sha for sha, parents in stored.items() if reachable.get(sha) != parents]
+    if stale:
+        delete_commits(session, repo_id, stale)
+        session.commit()
+    for sha in stale:
+        del stored[sha]
+    result.items_seen = len(reachable)
+    result.details["removed"] = sum(1 for sha in stale if sha not in reachable)
+    return [sha for sha in reachable if sha not in stored]
 
 
 def _commit_row(repo_id: int, commit: GitCommit, people: dict[str, int]) -> dict:

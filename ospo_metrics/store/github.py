@@ -19,7 +19,7 @@ from ospo_metrics.models import (
     Release,
     Repository,
 )
-from ospo_metrics.store.upserts import upsert
+from ospo_metrics.store.upserts import clean_rows, upsert
 
 
 def issue_versions(session: Session, repository_id: int) -> dict[int, datetime | None]:
@@ -134,7 +134,7 @@ def record_memberships(
         if person_id not in open_rows
     ]
     if rows:
-        session.execute(Affiliation.__table__.insert(), rows)
+        session.execute(Affiliation.__table__.insert(), clean_rows(Affiliation.__table__, rows))
     return len(rows)
 
 

@@ -16,7 +16,16 @@ from ospo_metrics.models import (
     Issue,
     Person,
 )
-from ospo_metrics.store.upserts import insert_missing
+from ospo_metrics.store.upserts import clean_rows, clean_text, insert_missing
+
+_VALUE_SIZE = Identity.__table__.c.value.type.length
+
+
+def _stored_key(key: tuple[str, str] | None) -> tuple[str, str] | None:
+    """An identity key as the database holds it (a lower-cased e-mail can grow past the column)."""
+    if key is None:
+        return None
+    return key[0], clean_text(key[1], _VALUE_SIZE)
 
 
 def lookup_key(name: str, email: str) -> str:
@@ -46,7 +55,7 @@ class PeopleResolver:
     def resolve(
         self, name: str | None, email: str | None = None, login: str | None = None
     ) -> int | None:
-        key = identity_key(email=email, login=login)
+        key = _stored_key(identity_key(email=email, login=login))
         if key is None:
             return None
         if key not in self._known:
@@ -62,7 +71,7 @@ class PeopleResolver:
             if lookup in keys:
                 continue
             if lookup not in self._email_keys:
-                self._email_keys[lookup] = identity_key(email=email, name=name)
+                self._email_keys[lookup] = _stored_key(identity_key(email=email, name=name))
             key = keys[lookup] = self._email_keys[lookup]
             if key is not None and key not in self._known and key not in missing:
                 missing[key] = (name, email, None)
@@ -86,7 +95,8 @@ class PeopleResolver:
                 }
             )
         ids = self.session.scalars(
-            insert(Person.__table__).returning(Person.id, sort_by_parameter_order=True), people
+            insert(Person.__table__).returning(Person.id, sort_by_parameter_order=True),
+            clean_rows(Person.__table__, people),
         ).all()
         insert_missing(
             self.session,

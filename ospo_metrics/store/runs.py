@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ospo_metrics.models import (
     CollectionRun,
 )
-from ospo_metrics.store.upserts import utcnow
+from ospo_metrics.store.upserts import clean_text, utcnow
 
 RUN_FINISHED = ("ok", "unchanged")
 
@@ -41,6 +41,8 @@ def start_run(engine: Engine, collector: str, target: str) -> int:
 
 
 def finish_run(engine: Engine, run_id: int, status: str, **fields: Any) -> None:
+    if fields.get("error"):
+        fields["error"] = clean_text(fields["error"])  # a NUL from a server or git
     with Session(engine) as session, session.begin():
         session.execute(
             update(CollectionRun)

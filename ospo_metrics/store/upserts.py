@@ -2,15 +2,20 @@
 
 Every write is keyed on a natural key (repository full name, commit sha, identity value), so a
 collector can be re-run or resumed after an interruption without creating duplicates.
+
+Every text goes through `clean_text` first: no NUL byte (PostgreSQL refuses it in text) and no
+more characters than the column holds (PostgreSQL refuses that too, SQLite would keep it), so
+the same item gives the same row on both databases.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,6 +27,38 @@ from ospo_metrics.models import (
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def clean_text(value: str, size: int | None = None) -> str:
+    """`value` without NUL bytes, cut to `size` characters."""
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    return value[:size] if size is not None and len(value) > size else value
+
+
+@cache
+def _text_columns(table: Table) -> tuple[tuple[str, int | None], ...]:
+    return tuple(
+        (column.name, column.type.length)
+        for column in table.columns
+        if isinstance(column.type, String)  # Text is a String without a length
+    )
+
+
+def clean_rows(table: Table, rows: Sequence[dict[str, Any]]) -> Sequence[dict[str, Any]]:
+    """The rows with every text cleaned by `clean_text`; rows needing nothing are not copied."""
+    columns = _text_columns(table)
+    cleaned: list[dict[str, Any]] | None = None
+    for index, row in enumerate(rows):
+        for name, size in columns:
+            value = row.get(name)
+            if type(value) is str and ("\x00" in value or (size is not None and len(value) > size)):
+                if cleaned is None:
+                    cleaned = list(rows)
+                if cleaned[index] is row:
+                    cleaned[index] = row = dict(row)
+                row[name] = clean_text(value, size)
+    return rows if cleaned is None else cleaned
 
 
 def _insert(session: Session, model: type[Base]) -> Any:
@@ -39,6 +76,7 @@ def insert_missing(
 ) -> None:
     """Insert rows whose natural key is not stored yet; existing rows are left untouched."""
     if rows:
+        rows = clean_rows(model.__table__, rows)
         session.execute(_insert(session, model).on_conflict_do_nothing(index_elements=keys), rows)
 
 
@@ -48,6 +86,7 @@ def upsert(
     """Insert rows, or update every given column of the row with the same natural key."""
     if not rows:
         return
+    rows = clean_rows(model.__table__, rows)
     stmt = _insert(session, model)
     columns = [c for c in rows[0] if c not in keys]
     stmt = (
