@@ -22,6 +22,7 @@ def git_sources(config: Config) -> list[GitSource]:
             path=config.resolve_path(entry.path) if entry.path is not None else None,
             url=entry.url,
             refs=tuple(entry.refs),
+            shallow=entry.shallow,
         )
         for entry in config.repositories
         if entry.kind in ("path", "url")  # `github:` entries are the GitHub collector's

@@ -157,6 +157,8 @@ class RepositorySource(_Model):
     github: FullName | None = None
     name: FullName | None = None
     refs: list[NonEmptyStr] = Field(default_factory=list)
+    # A shallow clone (`path:`): refuse to collect it, or run `git fetch --unshallow` first.
+    shallow: Literal["refuse", "unshallow"] = "refuse"
 
     @field_validator("url")
     @classmethod
