@@ -163,8 +163,18 @@ class GitRepository:
             )
         return tips
 
+    def _history_files(self) -> dict[str, Path]:
+        """The shallow and graft files, where this repository keeps them (they may not exist)."""
+        names = ("shallow", "info/grafts")
+        args = [part for name in names for part in ("--git-path", name)]
+        paths = [Path(line) for line in self.git("rev-parse", *args).splitlines()]
+        return {
+            name: p if p.is_absolute() else self.path / p
+            for name, p in zip(names, paths, strict=True)
+        }
+
     def is_shallow(self) -> bool:
-        return self._try("rev-parse", "--is-shallow-repository") == "true"
+        return self._history_files()["shallow"].is_file()
 
     def history_fingerprint(self) -> str | None:
         """A digest of what cuts or rewires history behind the tips (shallow and graft files).
@@ -174,10 +184,7 @@ class GitRepository:
         """
         digest = hashlib.sha256()
         found = False
-        for name in ("shallow", "info/grafts"):
-            path = Path(self.git("rev-parse", "--git-path", name).strip())
-            if not path.is_absolute():
-                path = self.path / path
+        for name, path in self._history_files().items():
             if path.is_file():
                 found = True
                 digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")

@@ -47,12 +47,11 @@ LOG_OPTIONS = ("--date=raw", f"--format={LOG_FORMAT}")
 
 _SHA_RE = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _PERSON_RE = re.compile(r"^\s*(?P<name>.*?)\s*<(?P<email>[^>]*)>\s*$")
-_RAW_DATE_RE = re.compile(r"^(?P<epoch>\d+) (?P<sign>[+-])(?P<hours>\d\d)(?P<minutes>\d\d)$")
 _RAW_IDENT_RE = re.compile(
     r"^(?P<name>[^<]*)<(?P<email>[^>]*)>\s*(?P<epoch>\d+)?\s*(?P<zone>[+-]\d{4})?"
 )
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the date of last resort
 
 
 @dataclass(frozen=True)
@@ -83,11 +82,30 @@ class GitCommit:
 
 def clean_name(value: str) -> str:
     """A display name without control characters, cut to the column size."""
-    return _CONTROL_RE.sub("", value).strip()[:NAME_MAX]
+    if not value.isprintable():
+        value = _CONTROL_RE.sub("", value)
+    return value.strip()[:NAME_MAX]
 
 
 def clean_email(value: str) -> str:
-    return _CONTROL_RE.sub("", value).strip()[:EMAIL_MAX]
+    if not value.isprintable():
+        value = _CONTROL_RE.sub("", value)
+    return value.strip()[:EMAIL_MAX]
+
+
+_ZONES: dict[str, timezone | None] = {}
+
+
+def _zone(text: str) -> timezone | None:
+    """The offset of `+hhmm`, or None when it is not a real one (e.g. `+9999`)."""
+    if text not in _ZONES:
+        match = re.fullmatch(r"([+-])(\d\d)(\d\d)", text)
+        zone = None
+        if match and int(match.group(3)) < 60 and int(match.group(2)) < 24:
+            minutes = int(match.group(2)) * 60 + int(match.group(3))
+            zone = timezone(timedelta(minutes=-minutes if match.group(1) == "-" else minutes))
+        _ZONES[text] = zone
+    return _ZONES[text]
 
 
 def moment(epoch: str, zone: str) -> tuple[datetime | None, bool]:
@@ -96,31 +114,20 @@ def moment(epoch: str, zone: str) -> tuple[datetime | None, bool]:
     Returns (None, _) when the instant cannot be represented (past year 9999), and
     (moment, False) when the zone was impossible (e.g. `+9999`) and UTC was used instead.
     """
+    offset = _zone(zone)
     try:
-        seconds = int(epoch)
-        instant = EPOCH + timedelta(seconds=seconds)
-    except (ValueError, OverflowError):
+        return datetime.fromtimestamp(int(epoch), offset or UTC), offset is not None
+    except (ValueError, OverflowError, OSError):
+        pass
+    try:  # in range in UTC, not in its own offset (9999-12-31 at +01:00)
+        return datetime.fromtimestamp(int(epoch), UTC), False
+    except (ValueError, OverflowError, OSError):
         return None, False
-    match = re.fullmatch(r"([+-])(\d\d)(\d\d)", zone)
-    offset = None
-    if match:
-        minutes = int(match.group(2)) * 60 + int(match.group(3))
-        if int(match.group(3)) < 60 and minutes < 24 * 60:
-            offset = timedelta(minutes=-minutes if match.group(1) == "-" else minutes)
-    try:
-        if offset is None:
-            return instant, False
-        return instant.astimezone(timezone(offset)), True
-    except OverflowError:  # 9999-12-31 at a positive offset is year 10000 locally
-        return instant, False
 
 
 def _raw_date(text: str) -> tuple[datetime | None, bool]:
-    match = _RAW_DATE_RE.match(text)
-    if not match:
-        return None, False
-    zone = f"{match.group('sign')}{match.group('hours')}{match.group('minutes')}"
-    return moment(match.group("epoch"), zone)
+    epoch, _, zone = text.partition(" ")
+    return moment(epoch, zone)
 
 
 @dataclass
@@ -133,7 +140,8 @@ class _Ident:
 
 def _ident(name: str, email: str, date: str) -> _Ident | None:
     """An identity as git printed it, or None when git could not read it."""
-    if not _RAW_DATE_RE.match(date):
+    epoch, _, zone = date.partition(" ")
+    if not (epoch.isdigit() and epoch.isascii() and len(zone) == 5):
         return None  # git printed its placeholders: the ident line is broken
     when, zone_ok = _raw_date(date)
     return _Ident(clean_name(name), clean_email(email), when, zone_ok)

@@ -92,6 +92,7 @@ def report_results(results: list[RunResult]) -> int:
         )
         if r.requests_made:
             line += f" requests {r.requests_made} rate limit used {r.rate_limit_used}"
+        line += "".join(f" {name} {count}" for name, count in r.details.items() if count)
         print(line)
     for r in failed:
         print(f"error: {r.collector} {r.target}: {r.error}", file=sys.stderr)
