@@ -25,6 +25,7 @@ with st.spinner("Starting… the very first start builds the demo organization (
     from ospo_metrics import ui  # after the navigation, see above
 
     context = ui.context()
+ui.style()
 ui.ensure_first_data(context)
 if context.is_demo:
     st.sidebar.caption("🧪 Demo organization: Acme (demo)")

@@ -19,9 +19,11 @@ def format_value(value: float | None, unit: str) -> str:
 
 
 def format_delta(delta: float | None, unit: str) -> str | None:
-    """A signed change (`+12`, `-3.5 h`), or None when there is none to show."""
+    """A signed change (`+12`, `-3.5 h`, `±0`), or None when there is none to show."""
     if delta is None or (isinstance(delta, float) and math.isnan(delta)):
         return None
+    if delta == 0:
+        return "±0"
     text = format_value(delta, unit)
     return text if text.startswith("-") else "+" + text
 
@@ -31,3 +33,17 @@ def format_time(moment: object) -> str:
     if moment is None or pd.isna(moment):
         return "–"
     return f"{pd.Timestamp(moment):%Y-%m-%d %H:%M} UTC"
+
+
+def period_label(start: object, period: str) -> str:
+    """How a period is named for people: `week of 2026-11-16`, `November 2026`, `Q3 2026`."""
+    if start is None or pd.isna(start):
+        return "–"
+    day = pd.Timestamp(start)
+    if period == "week":
+        return f"week of {day:%Y-%m-%d}"
+    if period == "month":
+        return f"{day:%B %Y}"
+    if period == "quarter":
+        return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+    return f"{period} of {day:%Y-%m-%d}"

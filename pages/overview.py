@@ -40,5 +40,5 @@ ui.compliance_line()
 
 st.subheader("Trend")
 kpi_id = ui.kpi_picker()
-series = ui.kpi_trend(kpi_id, data, period)
-ui.csv_button(series, f"{kpi_id}-{period}")
+series = ui.kpi_trend(kpi_id, data, period, scope)
+ui.csv_button(series, f"{kpi_id}-{period}", scope=scope)

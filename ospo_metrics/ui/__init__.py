@@ -1,0 +1,106 @@
+"""The pages' widget kit: cached loaders, filters kept in the URL, KPI tiles, charts, tables.
+
+Pages call these and `kpis`; all reshaping for display lives in these small modules so pages
+stay a few lines. Import it as `from ospo_metrics import ui`; the modules are an inside matter:
+
+- `data`: the app context and cached frames;  `state`: filters in the URL, kept across pages;
+- `tiles`, `charts`: KPI tiles and charts;  `widgets`, `labels`: tables, CSV, empty states;
+- `status`: objectives' status words and colours;  `filters`: the export tables' filters.
+"""
+
+from ospo_metrics.report import ImpactSummary
+from ospo_metrics.report import impact_summary as _build_impact_summary
+from ospo_metrics.ui.charts import kpi_trend, objective_chart, series_figure
+from ospo_metrics.ui.data import (
+    ATTENTION_STATUSES,
+    commits_table,
+    compliance_checks,
+    context,
+    ensure_first_data,
+    frames,
+    issues_table,
+    now,
+    objectives,
+    sources,
+)
+from ospo_metrics.ui.filters import ISSUE_KINDS, STATES, filter_commits, filter_issues
+from ospo_metrics.ui.labels import column_label
+from ospo_metrics.ui.state import (
+    PERIOD_WORDS,
+    PERIODS,
+    checkbox,
+    choice,
+    date_filter,
+    kpi_picker,
+    period_picker,
+    remember,
+    scope_picker,
+    url_choice,
+    url_value,
+)
+from ospo_metrics.ui.status import (
+    OBJECTIVE_COLUMNS,
+    STATUS_COLOURS,
+    STATUS_ICONS,
+    compliance_line,
+    objectives_summary,
+    status_badge,
+)
+from ospo_metrics.ui.tiles import kpi_tile, kpi_tiles, style
+from ospo_metrics.ui.widgets import csv_button, demo_banner, empty_state, file_name, table
+
+
+def impact_summary() -> ImpactSummary:
+    """The executive summary of everything collected, as of now."""
+    ctx = context()
+    return _build_impact_summary(
+        frames("all"), objectives(), now(), ctx.organization_name, ctx.is_demo
+    )
+
+
+__all__ = [
+    "ATTENTION_STATUSES",
+    "ISSUE_KINDS",
+    "OBJECTIVE_COLUMNS",
+    "PERIODS",
+    "PERIOD_WORDS",
+    "STATES",
+    "STATUS_COLOURS",
+    "STATUS_ICONS",
+    "checkbox",
+    "choice",
+    "column_label",
+    "commits_table",
+    "compliance_checks",
+    "compliance_line",
+    "context",
+    "csv_button",
+    "date_filter",
+    "demo_banner",
+    "empty_state",
+    "ensure_first_data",
+    "file_name",
+    "filter_commits",
+    "filter_issues",
+    "frames",
+    "impact_summary",
+    "issues_table",
+    "kpi_picker",
+    "kpi_tile",
+    "kpi_tiles",
+    "kpi_trend",
+    "now",
+    "objective_chart",
+    "objectives",
+    "objectives_summary",
+    "period_picker",
+    "remember",
+    "scope_picker",
+    "series_figure",
+    "sources",
+    "status_badge",
+    "style",
+    "table",
+    "url_choice",
+    "url_value",
+]

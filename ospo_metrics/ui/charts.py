@@ -1,0 +1,104 @@
+"""Charts with a title, units in the hover, and the running period drawn apart (hollow, grey,
+"so far"), so an incomplete week never looks like a drop."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+import kpis
+from kpis.schema import Frames
+from ospo_metrics.objectives import ObjectiveView
+from ospo_metrics.report.series import complete, kpi_series
+from ospo_metrics.ui.data import now
+from ospo_metrics.ui.widgets import empty_state
+
+PERIOD_NOUNS = {"week": "week", "month": "month", "quarter": "quarter"}
+
+
+def _layout(figure: go.Figure, title: str, unit: str, x_title: str) -> None:
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        xaxis_title=x_title,
+        yaxis_title=unit,
+        margin={"t": 50, "b": 10, "l": 10, "r": 10},
+        legend={"orientation": "h", "y": -0.2},
+        hovermode="x unified",
+    )
+
+
+def series_figure(series: pd.DataFrame, title: str, unit: str, period: str) -> go.Figure:
+    """A KPI series from `report.series.kpi_series`: complete periods as a line, the running
+    one as a grey hollow marker labelled "so far"."""
+    figure = go.Figure()
+    done = complete(series)
+    hover = f"%{{y:,.2f}} {unit}<extra>%{{x|%Y-%m-%d}}</extra>"
+    figure.add_scatter(
+        x=pd.to_datetime(done["period_start"]),
+        y=done["value"],
+        mode="lines+markers",
+        name=f"complete {PERIOD_NOUNS.get(period, period)}s",
+        hovertemplate=hover,
+    )
+    running = series[series["partial"].astype(bool)] if len(series) else series
+    if len(running):
+        figure.add_scatter(
+            x=pd.to_datetime(running["period_start"]),
+            y=running["value"],
+            mode="markers",
+            marker={"symbol": "circle-open", "size": 10, "color": "gray"},
+            name=f"this {period} so far (incomplete)",
+            hovertemplate=f"so far: %{{y:,.2f}} {unit}<extra>%{{x|%Y-%m-%d}}</extra>",
+        )
+    _layout(figure, title, unit, f"{period} starting")
+    return figure
+
+
+def kpi_trend(kpi_id: str, data: Frames, period: str, scope: str = "all") -> pd.DataFrame:
+    """A chart of a KPI series up to today; returns the series so the page can offer it."""
+    kpi = kpis.get(kpi_id)
+    series = kpi_series(kpi.id, data, scope, period, now())
+    if complete(series)["value"].dropna().empty:
+        empty_state(f"No data for {kpi.title} yet.")
+        return series
+    title = f"{kpi.title} per {period} ({kpi.unit})"
+    st.plotly_chart(series_figure(series, title, kpi.unit, period), width="stretch")
+    return series
+
+
+def objective_chart(view: ObjectiveView) -> None:
+    """What the objective measures since its start, with baseline, target, trend and due date."""
+    objective, result = view.objective, view.result
+    points = result.trajectory
+    if points.empty:
+        empty_state("No data for this objective's KPI and scope since its start yet.")
+        return
+    figure = go.Figure()
+    figure.add_scatter(
+        x=points["date"],
+        y=points["value"],
+        mode="lines+markers",
+        name="measured",
+        hovertemplate=f"%{{y:,.2f}} {view.unit}<extra>%{{x|%Y-%m-%d}}</extra>",
+    )
+    due = pd.Timestamp(objective.due)
+    if result.projected is not None:
+        last = points.iloc[-1]
+        figure.add_scatter(
+            x=[last["date"], due],
+            y=[last["value"], result.projected],
+            mode="lines",
+            line={"dash": "dash", "color": "gray"},
+            name="trend to the due date",
+            hovertemplate=f"%{{y:,.2f}} {view.unit}<extra>trend</extra>",
+        )
+    figure.add_hline(
+        y=objective.target, line_dash="dash", line_color="green", annotation_text="target"
+    )
+    figure.add_hline(
+        y=objective.baseline.value, line_dash="dot", line_color="gray", annotation_text="baseline"
+    )
+    figure.add_vline(x=due, line_dash="dot", line_color="red")
+    _layout(figure, f"{objective.title} ({view.unit})", view.unit, "end of period")
+    st.plotly_chart(figure, width="stretch")
