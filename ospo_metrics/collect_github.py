@@ -559,32 +559,10 @@ class GitHubCollection:
         return actor.is_bot or self.bots.is_bot(login=actor.login)
 
     def _issue_row(self, item: IssueItem) -> dict[str, Any]:
-        return {
-            "number": item.number,
-            "platform_id": item.platform_id,
-            "is_pull_request": item.is_pull_request,
-            "title": item.title,
-            "author_id": self._person(item.author),
-            "state": item.state,
-            "is_draft": item.is_draft,
-            "labels": list(item.labels),
-            "created_at": item.created_at,
-            "updated_at": item.updated_at,
-            "closed_at": item.closed_at,
-            "merged_at": item.merged_at,
-            # Search results carry no comments: upstream items get no first response.
-            "first_response_at": item.first_response_at(self._is_bot) if item.complete else None,
-            "html_url": item.html_url,
-        }
+        return issue_row(item, self._person, self._is_bot)
 
     def _activity_row(self, activity: Activity) -> dict[str, Any]:
-        return {
-            "kind": activity.kind,
-            "source_id": activity.source_id,
-            "author_id": self._person(activity.author),
-            "created_at": activity.created_at,
-            "review_state": activity.review_state,
-        }
+        return activity_row(activity, self._person)
 
     # ---- upstream ---------------------------------------------------------------------------
 
@@ -683,6 +661,49 @@ class GitHubCollection:
             return repo_id, 0
         values = {**_repository_values(info), "relationship": "upstream"}
         return ensure_repository(self.session, PLATFORM, name, **values), 1
+
+
+def issue_row(
+    item: IssueItem,
+    person: Callable[[Actor | None], int | None],
+    is_bot: Callable[[Actor], bool],
+) -> dict[str, Any]:
+    """The `issues` row of an item; `person` gives an account's person id."""
+    return {
+        "number": item.number,
+        "platform_id": item.platform_id,
+        "is_pull_request": item.is_pull_request,
+        "title": item.title,
+        "author_id": person(item.author),
+        "state": item.state,
+        "is_draft": item.is_draft,
+        "labels": list(item.labels),
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+        "closed_at": item.closed_at,
+        "merged_at": item.merged_at,
+        # Search results carry no comments: upstream items get no first response.
+        "first_response_at": item.first_response_at(is_bot) if item.complete else None,
+        "html_url": item.html_url,
+    }
+
+
+def activity_row(
+    activity: Activity, person: Callable[[Actor | None], int | None]
+) -> dict[str, Any]:
+    """The `comments` row of a comment or review (without its issue id)."""
+    return {
+        "kind": activity.kind,
+        "source_id": activity.source_id,
+        "author_id": person(activity.author),
+        "created_at": activity.created_at,
+        "review_state": activity.review_state,
+    }
+
+
+def repository_values(info: RepositoryInfo) -> dict[str, Any]:
+    """The `repositories` columns of a listed repository."""
+    return _repository_values(info)
 
 
 def _repository_values(info: RepositoryInfo) -> dict[str, Any]:

@@ -40,10 +40,12 @@ def find_config_file(explicit: str | os.PathLike | None, env: Mapping[str, str])
 def demo_configuration(data_dir: Path, today: date | None = None) -> Config:
     """The demo organization's configuration, building its git repositories when missing.
 
-    An existing demo keeps the date it was built for, so its history stays the same one.
+    An existing demo keeps the date (and size) it was built for, so its history stays the same.
     """
-    today = today or demo.existing_build_date(data_dir) or date.today()
-    repos = demo.build_demo_repositories(data_dir, today)
+    existing = demo.existing_build(data_dir)
+    today = today or (existing[0] if existing else date.today())
+    scale = existing[1] if existing and existing[0] == today else 1.0
+    repos = demo.build_demo_repositories(data_dir, today, scale=scale)
     data = demo.demo_config(repos, today)
     data["data_dir"] = str(Path(data_dir).resolve())
     # A database of its own: collecting real data later must not land beside the demo's.

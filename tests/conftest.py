@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from ospo_metrics.db import open_database
 
-pytest_plugins = ["github_fake.fixtures"]
+pytest_plugins = ["github_fake.fixtures", "demo_data"]
 
 POSTGRES_URL = os.environ.get(
     "OSPO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

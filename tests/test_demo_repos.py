@@ -124,12 +124,15 @@ def test_demo_config_references_the_repositories(repos) -> None:
     assert config["affiliation"]["email_domains"] == ["acme.example"]
     kpis = {objective["kpi"] for objective in config["objectives"]}
     assert kpis == {
-        "active_contributors",
+        "change_requests_accepted",
         "commits",
         "dco_signoff_rate",
         "employee_commit_share",
-        "elephant_factor",
+        "time_to_first_response",
+        "upstream_prs_merged",
     }
+    goals = {objective["goal"] for objective in config["objectives"]}
+    assert goals == {"partner", "community", "ecosystem", "organizational"}
     # The people with dated employments really commit with the listed addresses.
     everyone = "".join(git(repo.path, "log", "--format=%ae") for repo in repos)
     people = config["affiliation"]["people"]
@@ -144,4 +147,9 @@ def test_demo_config_is_a_valid_configuration(repos) -> None:
     config = config_from_mapping(demo_config(repos, TODAY))
     assert config.demo is True
     assert len(config.repositories) == len(repos)
-    assert {objective.scope for objective in config.objectives} == {"all", "group:cloud"}
+    assert {objective.scope for objective in config.objectives} == {
+        "all",
+        "group:cloud",
+        "repo:acme-demo/docs",
+        "repo:acme-demo/cloud-sdk-rust",
+    }

@@ -70,7 +70,12 @@ def demo_command(context: Context, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    return collect_command(context, args)
+    status = collect_command(context, args)
+    from ospo_metrics.demo import build_demo_data
+
+    for part, rows in build_demo_data(context).items():
+        print(f"demo    {part:40} written {rows:>7}")
+    return status
 
 
 def _has_github_sources(context: Context) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from ospo_metrics.models import (
@@ -73,17 +73,22 @@ def write_issues(
         return written
     ids = issue_ids(session, repository_id, activities)
     comment_rows = []
-    for number, entries in activities.items():
-        issue_id = ids[number]
-        kept = [entry["source_id"] for entry in entries]
+    numbers = list(activities)
+    # One delete per batch of items, not per item: what each item no longer has goes. Source
+    # ids are unique per platform and kind, so "not kept by any item of the batch" is exact.
+    for start in range(0, len(numbers), 200):
+        batch = numbers[start : start + 200]
+        kept = [(entry["kind"], entry["source_id"]) for n in batch for entry in activities[n]]
         stale = delete(Comment).where(
-            Comment.issue_id == issue_id,
+            Comment.issue_id.in_([ids[number] for number in batch]),
             Comment.platform == platform,
             Comment.kind.in_(("comment", "review")),
         )
         if kept:
-            stale = stale.where(Comment.source_id.not_in(kept))
-        session.execute(stale)
+            stale = stale.where(tuple_(Comment.kind, Comment.source_id).not_in(kept))
+        session.execute(stale, execution_options={"synchronize_session": False})
+    for number, entries in activities.items():
+        issue_id = ids[number]
         comment_rows += [{**entry, "issue_id": issue_id, "platform": platform} for entry in entries]
     for start in range(0, len(comment_rows), 1000):
         upsert(

@@ -13,7 +13,7 @@ import streamlit as st
 from kpis.schema import Frames
 from ospo_metrics.config import ConfigError
 from ospo_metrics.context import Context, open_context
-from ospo_metrics.db import DatabaseError, is_empty
+from ospo_metrics.db import DatabaseError
 from ospo_metrics.objectives import ObjectiveView, evaluate_objectives
 from ospo_metrics.queries import (
     frames_from_tables,
@@ -39,13 +39,16 @@ def context() -> Context:
 
 
 def ensure_first_data(ctx: Context) -> None:
-    """On an empty database with the demo configuration, collect the demo repositories."""
-    if not ctx.is_demo or not is_empty(ctx.engine):
+    """With the demo configuration, build whatever part of the demo the database lacks (all of
+    it on a first start; nothing on a restart)."""
+    if not ctx.is_demo:
         return
-    from ospo_metrics.collect import collect_git_sources
+    from ospo_metrics.demo import build_demo_data, missing_demo_parts
 
-    with st.spinner("First start: collecting the demo organization's git history…"):
-        collect_git_sources(ctx)
+    if not missing_demo_parts(ctx):
+        return
+    with st.spinner("First start: building the demo organization (git history, GitHub data)…"):
+        build_demo_data(ctx)
     st.cache_data.clear()
 
 

@@ -3,8 +3,8 @@
 Everything here is fictional and labelled as such: the GitHub organization login is
 ``acme-demo``, employees use ``@acme.example`` addresses and partner companies use other
 ``.example`` domains. :func:`build_demo_repositories` writes five repositories whose
-histories end a day or two before ``today`` so weekly KPIs always have recent data, and
-:func:`demo_config` returns the configuration mapping that measures them.
+histories end a day or two before ``today`` so weekly KPIs always have recent data
+(:mod:`ospo_metrics.demo.config` holds the configuration that measures them).
 
 The repositories differ on purpose, so every dashboard view has something to show:
 
@@ -50,7 +50,7 @@ __all__ = [
     "DEMO_ORG_NAME",
     "DemoRepository",
     "build_demo_repositories",
-    "demo_config",
+    "existing_build_date",
 ]
 
 DEMO_ORG_NAME = "Acme (demo)"  # display name; says "demo" wherever it is shown
@@ -290,8 +290,9 @@ def _write_marker(path: Path, content: dict[str, Any]) -> None:
 
 
 @contextlib.contextmanager
-def _exclusive(root: Path) -> Iterator[None]:
+def exclusive(root: Path) -> Iterator[None]:
     """Serialize concurrent builds (e.g. two dashboard sessions starting at once)."""
+    root.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; concurrent builds are unlikely there
@@ -321,7 +322,7 @@ def build_demo_repositories(
     root = (Path(data_dir) / "demo").resolve()
     root.mkdir(parents=True, exist_ok=True)
     repositories = []
-    with _exclusive(root):
+    with exclusive(root):
         for spec in _specs(today):
             path = root / spec.name
             full_name = f"{DEMO_ORG_LOGIN}/{spec.name}"
@@ -352,135 +353,28 @@ def build_demo_repositories(
     return repositories
 
 
-def _quarter_end(day: date) -> date:
-    month = ((day.month - 1) // 3 + 1) * 3
-    following = date(day.year + (month == 12), month % 12 + 1, 1)
-    return following - timedelta(days=1)
-
-
-def demo_config(repos: list[DemoRepository], today: date) -> dict[str, Any]:
-    """The configuration mapping (``ospo.yml`` shape) for the demo repositories ``repos``.
-
-    Baselines are the KPI values the generated data has half a year before ``today`` (measured
-    with the real KPI code on a full-scale demo); targets are due at the end of the quarter
-    about half a year after ``today``, and chosen so the demo shows objectives in several
-    states. ``employee_commit_share`` is a percentage.
-    """
-    baseline_date = (today - timedelta(days=182)).isoformat()
-    due = _quarter_end(today + timedelta(days=182)).isoformat()
-
-    def objective(
-        id_: str,
-        title: str,
-        kpi: str,
-        scope: str,
-        baseline: float,
-        target: float,
-        goal: str,
-        aggregation: str = "latest",
-    ) -> dict[str, Any]:
-        return {
-            "id": id_,
-            "aggregation": aggregation,
-            "title": title,
-            "kpi": kpi,
-            "scope": scope,
-            "baseline": {"value": baseline, "date": baseline_date},
-            "target": target,
-            "due": due,
-            "goal": goal,
-        }
-
-    def days_ago(days: int) -> str:
-        return (today - timedelta(days=days)).isoformat()
-
-    return {
-        "demo": True,
-        "repositories": [
-            {"path": str(Path(repo.path).resolve()), "name": repo.full_name} for repo in repos
-        ],
-        "groups": {"cloud": [f"{DEMO_ORG_LOGIN}/cloud-*"]},
-        "affiliation": {
-            "organization": DEMO_COMPANY,
-            "email_domains": [DEMO_DOMAIN],
-            "domain_organizations": dict(PARTNER_ORGANIZATIONS),
-            "people": [
-                {
-                    "name": _PRIYA[0].name,
-                    "emails": [_PRIYA[0].email],
-                    "employments": [{"from": days_ago(_PRIYA_JOINED)}],
-                },
-                {
-                    "name": _MAREK[0].name,
-                    "emails": [_MAREK[0].email],
-                    "employments": [{"from": days_ago(_MAREK_HIRED), "to": days_ago(_MAREK_LEFT)}],
-                },
-            ],
-        },
-        "bots": {"logins": ["renovate-bot"], "patterns": ["*[bot]"]},
-        "objectives": [
-            objective(
-                "grow-contributors",
-                "Grow monthly active contributors from 65 to 75",
-                "active_contributors",
-                "all",
-                65,
-                75,
-                "community",
-            ),
-            objective(
-                "cloud-commits",
-                "900 commits into the cloud projects before the due date",
-                "commits",
-                "group:cloud",
-                0,
-                900,
-                "organizational",
-                aggregation="sum_since_start",
-            ),
-            objective(
-                "cloud-outside-contributions",
-                "Make the cloud projects less dependent on Acme engineers",
-                "employee_commit_share",
-                "group:cloud",
-                74,
-                65,
-                "partner",
-            ),
-            objective(
-                "dco-signoff",
-                "Raise DCO sign-offs to 38% of commits (90-day median)",
-                "dco_signoff_rate",
-                "all",
-                36,
-                38,
-                "organizational",
-                aggregation="median_90d",
-            ),
-            objective(
-                "elephant-factor",
-                "No single company carries half of the work",
-                "elephant_factor",
-                "all",
-                1,
-                2,
-                "ecosystem",
-            ),
-        ],
-    }
-
-
 def existing_build_date(data_dir: Path) -> date | None:
     """The `today` the demo on disk was built for, if one complete demo is there.
 
     Reusing it keeps commit ids stable from one day to the next: a demo rebuilt for a new date
     would be a different history, and the database would hold both.
     """
+    build = existing_build(data_dir)
+    return build[0] if build else None
+
+
+def existing_build(data_dir: Path) -> tuple[date, float] | None:
+    """The `today` and `scale` of the complete demo on disk, if there is one."""
     root = Path(data_dir) / "demo"
     if not root.is_dir():
         return None
     markers = [_read_marker(path) for path in root.iterdir() if path.is_dir()]
-    dates = {m.get("today") for m in markers if m and m.get("version") == _LAYOUT_VERSION}
-    if len(dates) != 1 or len(markers) != len(_specs(date.today())):
+    builds = {
+        (m.get("today"), m.get("scale", 1.0))
+        for m in markers
+        if m and m.get("version") == _LAYOUT_VERSION
+    }
+    if len(builds) != 1 or len(markers) != len(_specs(date.today())):
         return None
-    return date.fromisoformat(dates.pop())
+    today, scale = builds.pop()
+    return date.fromisoformat(today), float(scale)
