@@ -60,10 +60,15 @@ UPSTREAM = "upstream"
 STATE_OPEN = "open"
 STATE_CLOSED = "closed"
 STATE_MERGED = "merged"
-# Organization values that name no organization (see the elephant factor definition).
+# Organization values that name no organization (see the elephant factor definition): no
+# employer ("Independent"), not known ("Unknown"), and the accounts of bots and AI agents.
 INDEPENDENT = "Independent"
 UNKNOWN = "Unknown"
-NON_ORGANIZATIONS: frozenset[str] = frozenset({INDEPENDENT, UNKNOWN})
+BOT_ORGANIZATION = "Bot"
+AI_AGENT_ORGANIZATION = "AI agent"
+NON_ORGANIZATIONS: frozenset[str] = frozenset(
+    {INDEPENDENT, UNKNOWN, BOT_ORGANIZATION, AI_AGENT_ORGANIZATION}
+)
 
 SCHEMAS: dict[str, dict[str, str]] = {"commits": COMMITS_SCHEMA, "issues": ISSUES_SCHEMA}
 

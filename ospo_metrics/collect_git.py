@@ -31,10 +31,12 @@ from collectors.git import (
     prepare_repository,
     utc,
 )
-from ospo_metrics.identity import BotRules, identity_key
 from ospo_metrics.models import Repository
+from ospo_metrics.people.bots import BotRules
+from ospo_metrics.people.identity import identity_key
 from ospo_metrics.store import (
     PeopleResolver,
+    clean_name,
     ensure_repository,
     finish_run,
     last_cursor,
@@ -148,9 +150,11 @@ def _collect(
         resolver = PeopleResolver(session, bots)
         done = repaired = 0
         for batch in repo.read_commits(todo, jobs=jobs):
+            # Co-authors too: a co-authored commit is a contribution of each of them.
             people = resolver.resolve_emails(
                 [(c.author_name, c.author_email) for c in batch]
                 + [(c.committer_name, c.committer_email) for c in batch]
+                + [pair for c in batch for pair in c.co_authors]
             )
             insert_commits(session, [_commit_row(repo_id, commit, people) for commit in batch])
             session.commit()
@@ -198,6 +202,7 @@ def _commit_row(repo_id: int, commit: GitCommit, people: dict[str, int]) -> dict
         "sha": commit.sha,
         "parents": " ".join(commit.parents),
         "author_id": people[lookup_key(commit.author_name, commit.author_email)],
+        "author_name": clean_name(commit.author_name) or "",
         "author_email": commit.author_email.lower(),
         "authored_at": utc(commit.authored_at),
         "author_tz_offset": int(commit.authored_at.utcoffset().total_seconds() // 60),

@@ -675,6 +675,7 @@ def issue_row(
         "is_pull_request": item.is_pull_request,
         "title": item.title,
         "author_id": person(item.author),
+        "author_login": item.author.login if item.author else None,
         "state": item.state,
         "is_draft": item.is_draft,
         "labels": list(item.labels),
@@ -696,6 +697,7 @@ def activity_row(
         "kind": activity.kind,
         "source_id": activity.source_id,
         "author_id": person(activity.author),
+        "author_login": activity.author.login if activity.author else None,
         "created_at": activity.created_at,
         "review_state": activity.review_state,
     }

@@ -16,11 +16,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from ospo_metrics import demo
-from ospo_metrics.affiliation import AffiliationRules
 from ospo_metrics.config import Config, config_from_mapping, load_config, resolve_database_url
 from ospo_metrics.db import is_empty, open_database
-from ospo_metrics.identity import BotRules
-from ospo_metrics.people import sync_config_people
+from ospo_metrics.people.affiliation import AffiliationRules
+from ospo_metrics.people.bots import BotRules
+from ospo_metrics.people.config_sync import sync_config_people
 
 DEFAULT_CONFIG_FILE = "ospo.yml"
 DEFAULT_DATA_DIR = Path("data")
@@ -74,18 +74,18 @@ class Context:
     def rules(self) -> AffiliationRules:
         affiliation = self.config.affiliation
         if affiliation is None:
-            return AffiliationRules.build(None)
+            return AffiliationRules.build(None, bots=self.bots)
         return AffiliationRules.build(
             affiliation.organization,
             affiliation.email_domains,
             affiliation.generic_domains,
             affiliation.domain_organizations,
+            bots=self.bots,
         )
 
     @property
     def bots(self) -> BotRules:
-        bots = self.config.bots
-        return BotRules.from_config(bots.logins, bots.emails, bots.patterns)
+        return BotRules.from_config(self.config.bots)
 
     @property
     def groups(self) -> dict[str, list[str]]:

@@ -101,6 +101,57 @@ class Identity(Base):
     name: Mapped[str | None] = mapped_column(String(255))
 
 
+class IdentityName(Base):
+    """Every name an identity was seen with ("Copilot" and "copilot-swe-agent[bot]" alike):
+    bot rules and merge suggestions look at all of them, not just the first."""
+
+    __tablename__ = "identity_names"
+    __table_args__ = (UniqueConstraint("identity_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(255))
+
+
+class IdentityLink(Base):
+    """Evidence from a source that two identities are one person, e.g. the GitHub login that
+    GitHub reports as a commit's author for an e-mail (`other_key` None: checked, no account).
+    Keys are identity keys as text (`email:jane@acme.com`, `github:jdoe`)."""
+
+    __tablename__ = "identity_links"
+    __table_args__ = (UniqueConstraint("key", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(340))
+    other_key: Mapped[str | None] = mapped_column(String(340))
+    source: Mapped[str] = mapped_column(String(32))  # github_commit
+    seen_at: Mapped[datetime]
+
+
+class CurationRule(Base):
+    """A person's decision about people, by identity keys so that it survives a rebuild.
+
+    kind `same` (key and other_key are one person), `different` (never one person: a split or a
+    rejected suggestion), `affiliation` (key's person belongs to organization from..to), `bot`
+    (value: bot, ai_agent or human). Exported to and imported from a reviewable YAML file.
+    """
+
+    __tablename__ = "curation_rules"
+    __table_args__ = (Index("ix_curation_rules_key", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(340))
+    other_key: Mapped[str | None] = mapped_column(String(340))
+    organization: Mapped[str | None] = mapped_column(String(255))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    value: Mapped[str | None] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(String(64))  # curation | suggestion | import:<format>
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
 class Affiliation(Base):
     """A dated membership of a person in an organization, derived from configuration rules."""
 
@@ -130,6 +181,9 @@ class Commit(Base):
     # Space-separated, as git prints them; plain text keeps bulk inserts cheap.
     parents: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # The name and e-mail this commit was written with (after .mailmap): a person's other
+    # names never rewrite them, and curation re-resolves the person from them.
+    author_name: Mapped[str] = mapped_column(String(255), default="")
     author_email: Mapped[str] = mapped_column(String(320))
     authored_at: Mapped[datetime]
     author_tz_offset: Mapped[int] = mapped_column(Integer, default=0)  # minutes east of UTC
@@ -163,6 +217,7 @@ class Issue(Base):
     is_pull_request: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    author_login: Mapped[str | None] = mapped_column(String(255))  # None: a deleted account
     state: Mapped[str] = mapped_column(String(16))  # open | closed | merged
     is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
     labels: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -186,6 +241,7 @@ class Comment(Base):
     source_id: Mapped[int] = mapped_column(BigInteger)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    author_login: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
     review_state: Mapped[str | None] = mapped_column(String(32))
 

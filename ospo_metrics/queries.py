@@ -13,7 +13,6 @@ from sqlalchemy import Engine, case, select
 from sqlalchemy.orm import aliased
 
 from kpis.schema import Frames, commits_frame, issues_frame
-from ospo_metrics.affiliation import AffiliationRules, assign_organizations
 from ospo_metrics.models import (
     Affiliation,
     CollectionRun,
@@ -24,6 +23,13 @@ from ospo_metrics.models import (
     Person,
     Repository,
 )
+from ospo_metrics.people.affiliation import (
+    AffiliationRules,
+    actor_organizations,
+    assign_organizations,
+)
+from ospo_metrics.people.bots import HUMAN
+from ospo_metrics.people.directory import person_actors
 from ospo_metrics.scope import repositories_in_scope
 
 COMMIT_TABLE_COLUMNS = (
@@ -36,6 +42,7 @@ COMMIT_TABLE_COLUMNS = (
     "organization",
     "is_employee",
     "is_bot",
+    "actor",
     "is_merge",
     "additions",
     "deletions",
@@ -77,14 +84,23 @@ def load_employments(engine: Engine) -> pd.DataFrame:
 
 
 def _affiliate(
-    frame: pd.DataFrame, engine: Engine, rules: AffiliationRules, when: str
+    frame: pd.DataFrame, engine: Engine, rules: AffiliationRules, when: str, actor: pd.Series
 ) -> tuple[pd.Series, pd.Series]:
-    """Each row's author's organization on the row's date, and whether that is ours."""
+    """Each row's author's organization on the row's date, and whether that is ours; bots and
+    AI agents (`actor`) belong to no organization."""
     organization = assign_organizations(
         frame, load_employments(engine), rules, person="author_id", email="author_email", when=when
     )
+    organization = actor_organizations(organization, actor)
     is_ours = organization == rules.organization if rules.organization else False
     return organization, pd.Series(is_ours, index=frame.index, dtype=bool)
+
+
+def _actors(engine: Engine, rules: AffiliationRules, person_ids: pd.Series) -> pd.Series:
+    """Each row's author as "human", "bot" or "ai_agent" (the one bot rule, over every name
+    and address the person was ever seen with)."""
+    kinds = person_actors(engine, rules.bots)
+    return person_ids.map(kinds).fillna(HUMAN).astype(object)
 
 
 def load_commits_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
@@ -97,9 +113,8 @@ def load_commits_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
             Commit.sha,
             Commit.authored_at,
             Commit.author_id,
-            Person.name.label("author_name"),
+            Commit.author_name,
             Commit.author_email,
-            Person.is_bot,
             Commit.is_merge,
             Commit.additions,
             Commit.deletions,
@@ -109,14 +124,20 @@ def load_commits_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
             Commit.subject,
         )
         .join(Repository, Commit.repository_id == Repository.id)
-        .join(Person, Commit.author_id == Person.id)
         .order_by(Commit.authored_at),
     )
     if frame.empty:
         return pd.DataFrame({column: [] for column in COMMIT_TABLE_COLUMNS})
     frame["authored_at"] = _utc(frame["authored_at"])
-    frame["author_name"] = frame["author_name"].fillna(frame["author_email"])
-    frame["organization"], frame["is_employee"] = _affiliate(frame, engine, rules, "authored_at")
+    # The name this commit was written with; an author without one shows the address.
+    frame["author_name"] = frame["author_name"].where(
+        frame["author_name"].fillna("") != "", frame["author_email"]
+    )
+    frame["actor"] = _actors(engine, rules, frame["author_id"])
+    frame["is_bot"] = frame["actor"].map(rules.bots.is_excluded).astype(bool)
+    frame["organization"], frame["is_employee"] = _affiliate(
+        frame, engine, rules, "authored_at", frame["actor"]
+    )
     return frame[list(COMMIT_TABLE_COLUMNS)]
 
 
@@ -132,8 +153,8 @@ def load_issues_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
             Issue.is_pull_request,
             Issue.title,
             Issue.author_id,
-            author.login.label("author_login"),
-            author.is_bot.label("author_is_bot"),
+            Issue.author_login,
+            author.login.label("person_login"),
             Issue.state,
             Issue.is_draft,
             Issue.created_at,
@@ -146,13 +167,20 @@ def load_issues_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
         .outerjoin(author, Issue.author_id == author.id)
         .order_by(Issue.created_at),
     )
-    columns = [*frame.columns, "organization", "author_is_employee"]
+    columns = [c for c in frame.columns if c != "person_login"]
+    columns[columns.index("author_login") + 1 : columns.index("author_login") + 1] = [
+        "author_is_bot",
+        "author_actor",
+    ]
+    columns += ["organization", "author_is_employee"]
     if frame.empty:
         return pd.DataFrame({column: [] for column in columns})
     for column in ("created_at", "closed_at", "merged_at", "first_response_at"):
         frame[column] = _utc(frame[column])
-    frame["author_login"] = frame["author_login"].fillna("ghost")
-    frame["author_is_bot"] = frame["author_is_bot"].fillna(False).astype(bool)
+    # The login the item was opened with (rows from before it was stored: the person's).
+    frame["author_login"] = frame["author_login"].fillna(frame["person_login"]).fillna("ghost")
+    frame["author_actor"] = _actors(engine, rules, frame["author_id"])
+    frame["author_is_bot"] = frame["author_actor"].map(rules.bots.is_excluded).astype(bool)
     # Platform accounts have no email on an issue: the person's known emails stand in for it.
     emails = _read(
         engine, select(Identity.person_id, Identity.value).where(Identity.kind == "email")
@@ -167,9 +195,9 @@ def load_issues_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
     )
     frame["author_email"] = frame["author_id"].map(employee_email)
     frame["organization"], frame["author_is_employee"] = _affiliate(
-        frame, engine, rules, "created_at"
+        frame, engine, rules, "created_at", frame["author_actor"]
     )
-    return frame.drop(columns=["author_email"])
+    return frame[columns]
 
 
 def load_frames(engine: Engine, rules: AffiliationRules) -> Frames:

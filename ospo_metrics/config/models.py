@@ -271,11 +271,15 @@ class AffiliationConfig(_Model):
 
 
 class BotsConfig(_Model):
-    """Accounts to exclude from people metrics, on top of the built-in patterns."""
+    """Accounts to exclude from people metrics, on top of the built-in patterns and AI agents."""
 
     logins: list[NonEmptyStr] = Field(default_factory=list)
     emails: list[Email] = Field(default_factory=list)
     patterns: list[NonEmptyStr] = Field(default_factory=list)
+    # AI coding agents (Copilot, Claude, Sourcery, Devin, ...): left out of people KPIs like
+    # bots, or counted as contributors. Either way their contributions are counted and shown.
+    ai_agents: Literal["bots", "contributors"] = "bots"
+    ai_agent_patterns: list[NonEmptyStr] = Field(default_factory=list)
 
     @property
     def all_patterns(self) -> tuple[str, ...]:
@@ -285,14 +289,11 @@ class BotsConfig(_Model):
     def is_bot(
         self, login: str | None = None, name: str | None = None, email: str | None = None
     ) -> bool:
-        """True if the login, email or any pattern (on login, name or email local part) hits."""
-        if login and login.lower() in {x.lower() for x in self.logins}:
-            return True
-        if email and email.strip().lower() in self.emails:
-            return True
-        local = email.split("@", 1)[0] if email else None
-        candidates = [c for c in (login, name, local) if c]
-        return any(glob_match(p, c) for p in self.all_patterns for c in candidates)
+        """True if this account is left out of people KPIs: the one rule of
+        :class:`ospo_metrics.people.bots.BotRules` (login, name, e-mail and its local part)."""
+        from ospo_metrics.people.bots import BotRules  # the rule lives with the people
+
+        return BotRules.from_config(self).is_bot(name=name, email=email, login=login)
 
 
 class Baseline(_Model):

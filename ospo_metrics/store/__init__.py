@@ -19,7 +19,7 @@ from ospo_metrics.store.github import (
     upsert_releases,
     write_issues,
 )
-from ospo_metrics.store.people import PeopleResolver, lookup_key, merge_people
+from ospo_metrics.store.people import PeopleResolver, clean_name, lookup_key, merge_people
 from ospo_metrics.store.runs import (
     RUN_FINISHED,
     finish_run,
@@ -33,6 +33,7 @@ from ospo_metrics.store.upserts import ensure_repository, insert_missing, upsert
 __all__ = [
     "RUN_FINISHED",
     "PeopleResolver",
+    "clean_name",
     "close_memberships",
     "ensure_repository",
     "finish_run",

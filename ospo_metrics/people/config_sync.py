@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from ospo_metrics.identity import BotRules, identity_key, normalize_name
 from ospo_metrics.models import Affiliation
+from ospo_metrics.people.bots import BotRules
+from ospo_metrics.people.identity import identity_key, normalize_name
 from ospo_metrics.store import PeopleResolver
 
 CONFIG_SOURCE = "config"

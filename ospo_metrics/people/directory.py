@@ -1,0 +1,80 @@
+"""Who is who, read from the database: identities, the names they were seen with, and what
+kind of actor (human, bot, AI agent) each person is.
+
+Read functions only (the writes are the store's and curation's). They load the small people
+tables whole; the read layer maps the answers onto the large activity tables by person id.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from ospo_metrics.models import CurationRule, Identity, IdentityName
+from ospo_metrics.people.bots import ACTORS, BotRules, classify_people
+
+
+def _read(engine: Engine, statement) -> pd.DataFrame:
+    with engine.connect() as connection:
+        result = connection.execute(statement)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def identity_text(kind: str, value: str) -> str:
+    """An identity key as curation files and the CLI write it: `email:jane@acme.com`."""
+    return f"{kind}:{value}"
+
+
+def load_identities(engine: Engine) -> pd.DataFrame:
+    """Every identity: identity_id, person_id, kind, value, name (the first name seen)."""
+    frame = _read(
+        engine,
+        select(
+            Identity.id.label("identity_id"),
+            Identity.person_id,
+            Identity.kind,
+            Identity.value,
+            Identity.name,
+        ).order_by(Identity.id),
+    )
+    if frame.empty:
+        return pd.DataFrame(columns=["identity_id", "person_id", "kind", "value", "name"])
+    return frame
+
+
+def load_appearances(engine: Engine) -> pd.DataFrame:
+    """One row per identity and name it was seen with: person_id, kind, value, name."""
+    identities = load_identities(engine)
+    names = _read(engine, select(IdentityName.identity_id, IdentityName.name))
+    columns = ["person_id", "kind", "value", "name"]
+    seen = identities[columns]
+    if not names.empty:
+        more = names.merge(identities.drop(columns=["name"]), on="identity_id")[columns]
+        seen = pd.concat([seen, more], ignore_index=True)
+    return seen.drop_duplicates(ignore_index=True)
+
+
+def curated_actors(engine: Engine, identities: pd.DataFrame) -> dict[int, str]:
+    """person_id -> actor kind a person said it is (`ospo-metrics people set-bot`)."""
+    rules = _read(
+        engine,
+        select(CurationRule.key, CurationRule.value)
+        .where(CurationRule.kind == "bot")
+        .order_by(CurationRule.id),
+    )
+    if rules.empty or identities.empty:
+        return {}
+    keys = identities["kind"] + ":" + identities["value"]
+    person_of = dict(zip(keys, identities["person_id"], strict=True))
+    out: dict[int, str] = {}
+    for key, value in zip(rules["key"], rules["value"], strict=True):
+        if key in person_of and value in ACTORS:
+            out[int(person_of[key])] = value
+    return out
+
+
+def person_actors(engine: Engine, bots: BotRules) -> pd.Series:
+    """person_id -> "human", "bot" or "ai_agent", from all appearances of all identities."""
+    appearances = load_appearances(engine)
+    overrides = curated_actors(engine, load_identities(engine)) if len(appearances) else {}
+    return classify_people(appearances, bots, overrides)
