@@ -8,6 +8,7 @@ family adds its tuple to :data:`FAMILIES` below.
 from __future__ import annotations
 
 from kpis.community import COMMUNITY_KPIS
+from kpis.compliance import COMPLIANCE_KPIS
 from kpis.kpi import KPI
 from kpis.responsiveness import RESPONSIVENESS_KPIS
 from kpis.upstream import UPSTREAM_KPIS
@@ -16,6 +17,7 @@ FAMILIES: tuple[tuple[KPI, ...], ...] = (
     COMMUNITY_KPIS,
     RESPONSIVENESS_KPIS,
     UPSTREAM_KPIS,
+    COMPLIANCE_KPIS,
 )
 
 

@@ -50,6 +50,63 @@ ISSUES_SCHEMA: dict[str, str] = {
     "relationship": "str",
 }
 
+# Compliance and supply chain (see kpis.compliance and kpis.supply_chain for what they mean).
+REPOSITORIES_SCHEMA: dict[str, str] = {
+    "repo": "str",
+    "relationship": "str",
+    "visibility": "str",  # missing for repositories known only from git: treated as public
+    "is_archived": "bool",
+    "is_fork": "bool",
+    "checked_through": UTC_TIMESTAMP,  # the last time the repository's files were read
+}
+
+FILE_CHECKS_SCHEMA: dict[str, str] = {
+    "repo": "str",
+    "check": "str",
+    "observed_at": UTC_TIMESTAMP,  # the state holds from here until the repo's next row
+    "present": "bool",
+    "path": "str",
+    "license": "str",  # LICENSE rows: the SPDX expression detected from the text
+    "license_match": "str",  # exact | modified | unknown
+}
+
+REQUIREMENTS_SCHEMA: dict[str, str] = {
+    "repo": "str",
+    "check": "str",
+    "severity": "str",  # critical | high | medium | low
+    "exempt_until": UTC_TIMESTAMP,  # NaT: no exemption; exempt through that whole day
+    "exempt_reason": "str",
+    "threshold": "float64",  # SCORECARD: the minimum aggregate score (NaN: any result passes)
+}
+
+SCORECARD_SCHEMA: dict[str, str] = {
+    "repo": "str",
+    "check": "str",  # a Scorecard check name, or "aggregate"
+    "run_date": UTC_TIMESTAMP,
+    "score": "float64",  # -1 = inconclusive: kept, never averaged
+    "reason": "str",
+}
+
+SBOMS_SCHEMA: dict[str, str] = {
+    "repo": "str",
+    "sbom_id": "int64",
+    "created_at": UTC_TIMESTAMP,
+    "source": "str",
+    "format": "str",
+}
+
+DEPENDENCIES_SCHEMA: dict[str, str] = {
+    "repo": "str",
+    "sbom_id": "int64",
+    "purl": "str",
+    "name": "str",
+    "version": "str",
+    "ecosystem": "str",
+    "license": "str",  # normalized SPDX expression; missing when the SBOM gives none
+    "is_direct": "boolean",  # missing when the SBOM does not say
+    "verdict": "str",  # allowed | review | denied, from the configured license policy
+}
+
 COMMIT_COLUMNS: tuple[str, ...] = tuple(COMMITS_SCHEMA)
 ISSUE_COLUMNS: tuple[str, ...] = tuple(ISSUES_SCHEMA)
 
@@ -70,7 +127,16 @@ NON_ORGANIZATIONS: frozenset[str] = frozenset(
     {INDEPENDENT, UNKNOWN, BOT_ORGANIZATION, AI_AGENT_ORGANIZATION}
 )
 
-SCHEMAS: dict[str, dict[str, str]] = {"commits": COMMITS_SCHEMA, "issues": ISSUES_SCHEMA}
+SCHEMAS: dict[str, dict[str, str]] = {
+    "commits": COMMITS_SCHEMA,
+    "issues": ISSUES_SCHEMA,
+    "repositories": REPOSITORIES_SCHEMA,
+    "file_checks": FILE_CHECKS_SCHEMA,
+    "requirements": REQUIREMENTS_SCHEMA,
+    "scorecard": SCORECARD_SCHEMA,
+    "sboms": SBOMS_SCHEMA,
+    "dependencies": DEPENDENCIES_SCHEMA,
+}
 
 
 def _coerce(data: pd.DataFrame | Iterable[Mapping[str, Any]], schema: dict[str, str], name: str):
@@ -101,6 +167,16 @@ def issues_frame(data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFra
     return _coerce(data, ISSUES_SCHEMA, "issues")
 
 
+def frame(name: str, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Return the frame called ``name`` with exactly its schema's columns and dtypes."""
+    return _coerce(data, SCHEMAS[name], name)
+
+
+def empty(name: str) -> pd.DataFrame:
+    """An empty frame called ``name`` with the exact schema."""
+    return frame(name, [])
+
+
 def empty_commits() -> pd.DataFrame:
     """An empty commits frame with the exact schema."""
     return commits_frame([])
@@ -119,9 +195,15 @@ class Frames:
 
     commits: pd.DataFrame = field(default_factory=empty_commits)
     issues: pd.DataFrame = field(default_factory=empty_issues)
+    repositories: pd.DataFrame = field(default_factory=lambda: empty("repositories"))
+    file_checks: pd.DataFrame = field(default_factory=lambda: empty("file_checks"))
+    requirements: pd.DataFrame = field(default_factory=lambda: empty("requirements"))
+    scorecard: pd.DataFrame = field(default_factory=lambda: empty("scorecard"))
+    sboms: pd.DataFrame = field(default_factory=lambda: empty("sboms"))
+    dependencies: pd.DataFrame = field(default_factory=lambda: empty("dependencies"))
 
     def get(self, name: str) -> pd.DataFrame:
-        """The frame called ``name`` ("commits" or "issues")."""
+        """The frame called ``name`` (one of :data:`SCHEMAS`)."""
         if name not in SCHEMAS:
             raise KeyError(f"unknown frame {name!r}; expected one of {', '.join(SCHEMAS)}")
         return getattr(self, name)

@@ -275,7 +275,34 @@ class ComplianceCheck(Base):
     checked_at: Mapped[datetime]
 
 
+class FileCheck(Base):
+    """A repository's compliance file (or its license) as seen at a commit, kept on change.
+
+    One row per repository, check and moment the state changed (first seen, appeared,
+    disappeared, license text changed); the state holds until the next row.
+    """
+
+    __tablename__ = "file_checks"
+    __table_args__ = (UniqueConstraint("repository_id", "check", "observed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), index=True
+    )
+    check: Mapped[str] = mapped_column(String(64))  # README, LICENSE, ... or a configured extra
+    observed_at: Mapped[datetime]  # when the commit that showed this state was committed
+    commit: Mapped[str | None] = mapped_column(String(64))
+    present: Mapped[bool] = mapped_column(Boolean)
+    path: Mapped[str | None] = mapped_column(Text)
+    # LICENSE only: the SPDX expression detected from the text, and how well it matched.
+    license: Mapped[str | None] = mapped_column(String(255))
+    license_match: Mapped[str | None] = mapped_column(String(16))  # exact | modified | unknown
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
 class ScorecardCheck(Base):
+    """One OpenSSF Scorecard result (a check, or "aggregate") of a repository on a date."""
+
     __tablename__ = "scorecard_checks"
     __table_args__ = (UniqueConstraint("repository_id", "check", "run_date"),)
 
@@ -285,22 +312,51 @@ class ScorecardCheck(Base):
     )
     check: Mapped[str] = mapped_column(String(64))  # check name, or "aggregate"
     run_date: Mapped[date] = mapped_column(Date)
-    score: Mapped[float] = mapped_column(Float)  # -1 (not applicable) .. 10
+    score: Mapped[float] = mapped_column(Float)  # -1 (inconclusive) .. 10, never averaged as 0
     reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[list[str] | None] = mapped_column(JSON)
+    documentation: Mapped[str | None] = mapped_column(Text)
+    scorecard_version: Mapped[str | None] = mapped_column(String(64))
+    commit: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(String(16))  # file | api
 
 
-class Dependency(Base):
-    __tablename__ = "dependencies"
-    __table_args__ = (UniqueConstraint("repository_id", "purl"),)
+class Sbom(Base):
+    """One software bill of materials of a repository, as imported or fetched."""
+
+    __tablename__ = "sboms"
+    __table_args__ = (UniqueConstraint("repository_id", "digest"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     repository_id: Mapped[int] = mapped_column(
         ForeignKey("repositories.id", ondelete="CASCADE"), index=True
     )
-    purl: Mapped[str] = mapped_column(String(1024))
+    source: Mapped[str] = mapped_column(String(32))  # github | file
+    name: Mapped[str | None] = mapped_column(Text)  # file name or document name
+    format: Mapped[str] = mapped_column(String(32))  # SPDX-2.3 | CycloneDX-1.5 ...
+    created_at: Mapped[datetime]  # the document's creation time (else when it was read)
+    imported_at: Mapped[datetime]
+    digest: Mapped[str] = mapped_column(String(64))  # sha256 of the content: re-imports are no-ops
+    components: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SbomComponent(Base):
+    """A package an SBOM lists: what we depend on, at which version, under which license."""
+
+    __tablename__ = "sbom_components"
+    __table_args__ = (UniqueConstraint("sbom_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sbom_id: Mapped[int] = mapped_column(ForeignKey("sboms.id", ondelete="CASCADE"), index=True)
+    ref: Mapped[str] = mapped_column(String(1024))  # the purl, else name@version
+    purl: Mapped[str | None] = mapped_column(String(1024), index=True)
+    name: Mapped[str] = mapped_column(String(512))
     version: Mapped[str | None] = mapped_column(String(255))
-    license_expression: Mapped[str | None] = mapped_column(Text)
-    policy_verdict: Mapped[str | None] = mapped_column(String(32))  # allowed | review | denied
+    ecosystem: Mapped[str | None] = mapped_column(String(64))  # the purl type: pypi, npm, ...
+    license: Mapped[str | None] = mapped_column(Text)  # normalized SPDX expression
+    license_declared: Mapped[str | None] = mapped_column(Text)  # as the SBOM wrote it
+    is_direct: Mapped[bool | None] = mapped_column(Boolean)  # None: the SBOM does not say
+    source_repository: Mapped[str | None] = mapped_column(Text)  # upstream VCS URL, if given
 
 
 class CollectionRun(Base):

@@ -6,6 +6,7 @@ functions then never touch the database, and every view of a number starts from 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -17,7 +18,6 @@ from ospo_metrics.models import (
     Affiliation,
     CollectionRun,
     Commit,
-    ComplianceCheck,
     Identity,
     Issue,
     Person,
@@ -276,34 +276,14 @@ def scoped_frames(frames: Frames, scope: str, groups: dict[str, list[str]]) -> F
     """The frames restricted to the repositories a scope covers (upstream ones stay in `all`)."""
     if scope == "all":
         return frames
-    names = set(frames.commits["repo"]) | set(frames.issues["repo"])
+    tables = {f.name: getattr(frames, f.name) for f in dataclasses.fields(frames)}
+    names = set().union(*(set(t["repo"]) for t in tables.values() if "repo" in t.columns))
     keep = repositories_in_scope(scope, names, groups)
     return Frames(
-        commits=frames.commits[frames.commits["repo"].isin(keep)].reset_index(drop=True),
-        issues=frames.issues[frames.issues["repo"].isin(keep)].reset_index(drop=True),
+        **{
+            name: table[table["repo"].isin(keep)].reset_index(drop=True)
+            if "repo" in table.columns
+            else table
+            for name, table in tables.items()
+        }
     )
-
-
-def load_compliance(engine: Engine) -> pd.DataFrame:
-    """One row per GitHub repository and compliance check (a repository never checked yet
-    gets one row without a check). Git-only repositories are left out: nothing checks them."""
-    from kpis.compliance import COMPLIANCE_COLUMNS
-
-    frame = _read(
-        engine,
-        select(
-            Repository.full_name.label("repo"),
-            Repository.relationship,
-            Repository.visibility,
-            Repository.is_archived,
-            Repository.is_fork,
-            Repository.license_spdx,
-            ComplianceCheck.check,
-            ComplianceCheck.passed,
-            ComplianceCheck.detail,
-        )
-        .outerjoin(ComplianceCheck, ComplianceCheck.repository_id == Repository.id)
-        .where(Repository.platform == "github")
-        .order_by(Repository.full_name, ComplianceCheck.check),
-    )
-    return frame if len(frame) else pd.DataFrame(columns=list(COMPLIANCE_COLUMNS))

@@ -1,47 +1,57 @@
-"""Compliance: which public repositories carry a license and the files the OSPO requires."""
+"""Compliance: what each repository's policy requires and whether it has it, over time."""
 
 import streamlit as st
 
-from kpis.compliance import (
-    REQUIRED_CHECKS,
-    compliance_summary,
-    coverage_by_check,
-    failing_repositories,
-)
+import kpis
+from kpis.compliance import coverage_by_check, fix_first
 from ospo_metrics import ui
+from ospo_metrics.compliance import widgets
 
 context = ui.context()
 st.title("Compliance")
 ui.demo_banner(context)
-checks = ui.compliance_checks()
-summary = compliance_summary(checks)
+scope = ui.scope_picker(context)
+period = ui.period_picker()
+data = ui.frames(scope)
+long = widgets.matrix(data)
 
-if not summary["repositories"]:
+if long.empty:
     ui.empty_state(
-        "No public, active repository has been checked yet: compliance comes from the GitHub "
-        "community profile."
+        "No repository in this scope is held to the policy yet (public, active, non-fork "
+        "repositories we own). Compliance comes from the repositories' files (`ospo-metrics "
+        "collect files`), the GitHub community profile, Scorecard results and SBOMs."
     )
     st.stop()
 
 st.caption(
-    "Public repositories we own, not archived and not forks, as of the last GitHub collection. "
-    f"Required files: {', '.join(REQUIRED_CHECKS)}."
+    f"As of {widgets.as_of(data):%Y-%m-%d %H:%M} UTC. Policy and exemptions: `compliance:` in "
+    "the configuration; tiles compare the last complete period with the one before."
 )
-left, middle, right = st.columns(3)
-left.metric("Repositories with every required file", f"{summary['compliant_pct']:.0f} %")
-middle.metric(
-    "License coverage",
-    f"{summary['license_coverage_pct']:.0f} %",
-    help="Repositories whose license GitHub recognises (an SPDX identifier).",
-)
-right.metric("Repositories needing attention", summary["failing"])
+ui.kpi_tiles(widgets.COMPLIANCE_TILES, data, period)
 
-st.subheader("Coverage by required file")
-coverage = coverage_by_check(checks)
+st.subheader("Fix first")
+first = fix_first(long)
+if first.empty:
+    st.success("Every required check passes or is exempt.", icon="✅")
+else:
+    ui.table(first)
+    ui.csv_button(first, "compliance-fix-first")
+
+st.subheader("Repositories and checks")
+widgets.matrix_section(long)
+
+st.subheader("Coverage by check")
+coverage = coverage_by_check(long)
+widgets.status_chart(long)
 ui.table(coverage)
 ui.csv_button(coverage, "compliance-coverage")
 
-st.subheader("Repositories missing something")
-failing = failing_repositories(checks)
-ui.table(failing)
-ui.csv_button(failing, "compliance-failing")
+st.subheader("Trend")
+kpi_id = st.selectbox(
+    "Compliance KPI",
+    widgets.COMPLIANCE_TILES,
+    format_func=lambda i: kpis.get(i).title,
+    key="c_trend",
+)
+series = ui.kpi_trend(kpi_id, data, period)
+ui.csv_button(series, f"{kpi_id}-{period}")

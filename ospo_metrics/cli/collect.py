@@ -7,6 +7,7 @@ import sys
 
 from collectors.base import RunResult
 from ospo_metrics.cli.common import EXIT_FAILED, EXIT_USAGE, ProgressBars
+from ospo_metrics.compliance.collect import COMPLIANCE_SOURCES, collect_compliance_sources
 from ospo_metrics.context import Context
 from ospo_metrics.secrets import environment_with_secrets
 
@@ -15,7 +16,9 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
     collect = commands.add_parser(
         "collect", parents=parents, help="collect data from the configured sources"
     )
-    collect.add_argument("source", nargs="?", default="all", choices=["all", "git", "github"])
+    collect.add_argument(
+        "source", nargs="?", default="all", choices=["all", "git", "github", *COMPLIANCE_SOURCES]
+    )
     collect.add_argument(
         "--repo", help="only this repository (OWNER/NAME), GitHub organization, or `upstream`"
     )
@@ -53,6 +56,7 @@ def collect_command(context: Context, args: argparse.Namespace) -> int:
                 env=environment_with_secrets(),
                 notify=lambda message: print(message, file=sys.stderr, flush=True),
             )
+        results += collect_compliance_sources(context, source, only=only)
     finally:
         bars.close()
     return report_results(results)

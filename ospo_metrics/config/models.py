@@ -8,12 +8,10 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PositiveInt,
     PrivateAttr,
@@ -22,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from ospo_metrics.config.base import _Model
+from ospo_metrics.config.compliance import ComplianceConfig
 from ospo_metrics.config.fields import (
     _AGGREGATION_RE,
     _ENV_NAME_RE,
@@ -53,28 +53,6 @@ from ospo_metrics.config.rules import (
 )
 
 # --------------------------------------------------------------------------- models
-
-
-class _Model(BaseModel):
-    """Base for all sections: unknown keys are errors, and an empty key means "use default"."""
-
-    # Numbers are accepted where text is expected because YAML turns e.g. `title: 2025` or an
-    # all-digit login into an int, which is never what the user meant to be an error.
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_means_default(cls, data: Any) -> Any:
-        # `github:` with nothing after it parses as None; for optional keys treat that like
-        # an omitted key instead of "Input should be a valid dictionary".
-        if not isinstance(data, dict):
-            return data
-        optional = {
-            (info.alias or name)
-            for name, info in cls.model_fields.items()
-            if not info.is_required()
-        }
-        return {k: v for k, v in data.items() if not (v is None and k in optional)}
 
 
 class GitHubAppConfig(_Model):
@@ -395,6 +373,7 @@ class Config(_Model):
     affiliation: AffiliationConfig | None = None
     bots: BotsConfig = Field(default_factory=BotsConfig)
     objectives: list[Objective] = Field(default_factory=list)
+    compliance: ComplianceConfig = Field(default_factory=ComplianceConfig)
 
     _path: Path | None = PrivateAttr(default=None)
     _source: str = PrivateAttr(default="<demo>")

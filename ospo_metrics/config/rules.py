@@ -11,6 +11,7 @@ from pydantic import (
     ValidationError,
 )
 
+from ospo_metrics.config.compliance import compliance_issues
 from ospo_metrics.config.fields import (
     _SCOPE_RE,
     Loc,
@@ -47,6 +48,7 @@ def _cross_field_issues(data: Any) -> list[tuple[Loc, str]]:
     if isinstance(affiliation, dict):
         issues += _people_issues(affiliation.get("people"))
     issues += _objective_issues(data)
+    issues += compliance_issues(data)
     return issues
 
 

@@ -51,6 +51,7 @@ DEMO_PARTS: list[DemoPart] = [
     DemoPart("git", 1, write="ospo_metrics.demo.parts:collect_git_history"),
     DemoPart("github", 1, write="ospo_metrics.demo.write_github:write_github"),
     DemoPart("upstream", 1, write="ospo_metrics.demo.upstream:write_upstream"),
+    DemoPart("compliance", 1, write="ospo_metrics.compliance.demo:write_compliance"),
 ]
 
 

@@ -5,6 +5,12 @@ identities to people; `runs` records collection runs and their cursors; `github`
 GitHub collector's writes. Import from here: the split is an inside matter.
 """
 
+from ospo_metrics.store.compliance import (
+    sbom_exists,
+    write_file_checks,
+    write_sbom,
+    write_scorecard,
+)
 from ospo_metrics.store.github import (
     close_memberships,
     issue_ids,
@@ -47,6 +53,7 @@ __all__ = [
     "merge_people",
     "open_memberships",
     "record_memberships",
+    "sbom_exists",
     "start_run",
     "stored_repositories",
     "sync_listed_repositories",
@@ -56,5 +63,8 @@ __all__ = [
     "upsert_organization",
     "upsert_releases",
     "utcnow",
+    "write_file_checks",
     "write_issues",
+    "write_sbom",
+    "write_scorecard",
 ]

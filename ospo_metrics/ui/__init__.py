@@ -14,7 +14,6 @@ from ospo_metrics.ui.charts import kpi_trend, objective_chart, series_figure
 from ospo_metrics.ui.data import (
     ATTENTION_STATUSES,
     commits_table,
-    compliance_checks,
     context,
     ensure_first_data,
     frames,
@@ -71,7 +70,6 @@ __all__ = [
     "choice",
     "column_label",
     "commits_table",
-    "compliance_checks",
     "compliance_line",
     "context",
     "csv_button",

@@ -67,9 +67,13 @@ def issues_table() -> pd.DataFrame:
 
 
 def frames(scope: str) -> Frames:
+    """Every KPI input frame (activity and compliance), restricted to `scope`."""
+    from ospo_metrics.compliance.read import with_compliance
+
     ctx = context()
     commits, issues = _tables(ctx.database_url)
-    return scoped_frames(frames_from_tables(commits, issues), scope, ctx.groups)
+    data = with_compliance(frames_from_tables(commits, issues), _compliance_tables(ctx.database_url))
+    return scoped_frames(data, scope, ctx.groups)
 
 
 def now() -> pd.Timestamp:
@@ -105,11 +109,8 @@ def sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 
 @st.cache_data(ttl=300, max_entries=4, show_spinner=False)
-def _compliance(database_url: str) -> pd.DataFrame:
-    from ospo_metrics.queries import load_compliance
+def _compliance_tables(database_url: str) -> dict[str, pd.DataFrame]:
+    from ospo_metrics.compliance.read import load_compliance_frames
 
-    return load_compliance(_context().engine)
-
-
-def compliance_checks() -> pd.DataFrame:
-    return _compliance(context().database_url)
+    ctx = _context()
+    return load_compliance_frames(ctx.engine, ctx.config)

@@ -57,15 +57,7 @@ def objectives_summary(views: list[ObjectiveView], link: bool = True) -> None:
 
 
 def compliance_line() -> None:
-    """One line on the Overview: the share of public repositories with every required file."""
-    from kpis.compliance import compliance_summary
-    from ospo_metrics.ui.data import compliance_checks
+    """One line on the Overview: the share of repositories meeting the compliance policy."""
+    from ospo_metrics.compliance.widgets import compliance_line as line
 
-    summary = compliance_summary(compliance_checks())
-    if not summary["repositories"]:
-        return
-    st.markdown(
-        f"**Compliance:** {summary['compliant_pct']:.0f} % of {summary['repositories']} public "
-        f"repositories have every required file; {summary['failing']} need attention."
-    )
-    st.page_link("pages/compliance.py", label="See compliance", icon="📋")
+    line()

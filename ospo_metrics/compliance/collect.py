@@ -1,0 +1,21 @@
+"""Compliance sources of `ospo-metrics collect`: run after git and GitHub, reading their output."""
+
+from __future__ import annotations
+
+from collectors.base import RunResult
+from ospo_metrics.context import Context
+
+# Sources `collect` accepts by name; `all` runs every one.
+COMPLIANCE_SOURCES = ("files",)
+
+
+def collect_compliance_sources(
+    context: Context, source: str, *, only: str | None = None
+) -> list[RunResult]:
+    """Run the compliance sources `source` names (`all` or one of :data:`COMPLIANCE_SOURCES`)."""
+    results: list[RunResult] = []
+    if source in ("all", "files"):
+        from ospo_metrics.compliance.files import collect_files_sources
+
+        results += collect_files_sources(context, only=only)
+    return results

@@ -1,0 +1,104 @@
+"""Streamlit pieces of the Compliance page (and its line on the Overview).
+
+Pages stay thin: they call these, which call `kpis.compliance` / `kpis.supply_chain` on the
+frames `ospo_metrics.ui` loads, so the page, the CLI and the CSV read the same numbers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from kpis.compliance import (
+    EXEMPT,
+    FAIL,
+    PASS,
+    UNKNOWN,
+    check_matrix,
+    last_seen,
+    matrix_table,
+)
+from kpis.schema import Frames
+from ospo_metrics import ui
+
+STATUSES = (PASS, FAIL, EXEMPT, UNKNOWN)
+COMPLIANCE_TILES = (
+    "policy_compliance",
+    "license_coverage",
+    "osi_approved_licenses",
+    "required_files_coverage",
+)
+
+
+def as_of(data: Frames) -> pd.Timestamp:
+    """The moment the page describes: the last time anything was observed, else now."""
+    seen = last_seen(data)
+    return seen if seen is not None else pd.Timestamp.now("UTC")
+
+
+def matrix(data: Frames) -> pd.DataFrame:
+    return check_matrix(data, as_of(data))
+
+
+def matrix_section(long: pd.DataFrame) -> None:
+    """The repository x check matrix with filters, and the filtered rows as CSV."""
+    left, middle, right = st.columns(3)
+    statuses = left.multiselect("Status", STATUSES, default=list(STATUSES), key="c_status")
+    checks = middle.multiselect(
+        "Checks",
+        sorted(long["check"].unique()),
+        default=[],
+        key="c_checks",
+        placeholder="all checks",
+    )
+    text = right.text_input("Repository contains", key="c_repo")
+    required_only = st.checkbox("Required checks only", value=True, key="c_required")
+    rows = long[long["status"].isin(statuses)]
+    if checks:
+        rows = rows[rows["check"].isin(checks)]
+    if text:
+        rows = rows[rows["repo"].str.contains(text, case=False, regex=False)]
+    if required_only:
+        rows = rows[rows["required"]]
+    ui.table(matrix_table(rows))
+    ui.csv_button(rows, "compliance-matrix")
+
+
+def compliance_line() -> None:
+    """One line on the Overview: the share of repositories meeting the policy, and a link."""
+    data = ui.frames("all")
+    long = matrix(data)
+    if long.empty:
+        return
+    required = long[long["required"]]
+    ok = required["status"].isin([PASS, EXEMPT]).groupby(required["repo"]).all()
+    if ok.empty:
+        return
+    st.markdown(
+        f"**Compliance:** {int(ok.sum())} of {len(ok)} repositories meet the policy; "
+        f"{len(ok) - int(ok.sum())} need attention."
+    )
+    st.page_link("pages/compliance.py", label="See compliance", icon="📋")
+
+
+def status_chart(long: pd.DataFrame) -> None:
+    """Stacked bars: per required check, how many repositories pass, fail, are exempt or unknown."""
+    required = long[long["required"]]
+    if required.empty:
+        return
+    counts = required.groupby(["check", "status"]).size().rename("repositories").reset_index()
+    figure = px.bar(
+        counts,
+        x="check",
+        y="repositories",
+        color="status",
+        color_discrete_map={
+            PASS: "#2e7d32",
+            FAIL: "#c62828",
+            EXEMPT: "#f9a825",
+            UNKNOWN: "#9e9e9e",
+        },
+    )
+    figure.update_layout(margin={"t": 10, "b": 10}, xaxis_title=None)
+    st.plotly_chart(figure, width="stretch")
