@@ -72,7 +72,9 @@ def frames(scope: str) -> Frames:
 
     ctx = context()
     commits, issues = _tables(ctx.database_url)
-    data = with_compliance(frames_from_tables(commits, issues), _compliance_tables(ctx.database_url))
+    data = with_compliance(
+        frames_from_tables(commits, issues), _compliance_tables(ctx.database_url)
+    )
     return scoped_frames(data, scope, ctx.groups)
 
 
