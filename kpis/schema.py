@@ -168,7 +168,10 @@ def issues_frame(data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFra
 
 
 def frame(name: str, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Return the frame called ``name`` with exactly its schema's columns and dtypes."""
+    """Return the frame called ``name`` with exactly its schema's columns and dtypes (and a
+    fresh 0..n-1 index)."""
+    if isinstance(data, pd.DataFrame):
+        data = data.reset_index(drop=True)
     return _coerce(data, SCHEMAS[name], name)
 
 
