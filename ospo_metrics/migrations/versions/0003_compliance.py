@@ -3,15 +3,15 @@
 The never-used `dependencies` table gives way to `sboms` + `sbom_components`, which keep
 every SBOM so dependency KPIs have a history.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
