@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from typing import Annotated
@@ -111,20 +110,33 @@ Loc = tuple[str | int, ...]
 # --------------------------------------------------------------------------- glob matching
 
 
-@functools.lru_cache(maxsize=1024)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    parts = [".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern]
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
-
-
 def glob_match(pattern: str, value: str) -> bool:
     """Match ``value`` against a config glob: ``*`` and ``?`` are wildcards, nothing else is.
 
     Unlike :func:`fnmatch.fnmatch`, brackets are literal -- with fnmatch the built-in bot
     pattern ``*[bot]`` would be a character class matching every login ending in b, o or t.
     Matching is case-insensitive because GitHub logins, repository names and domains are.
+
+    Not a regular expression: a backtracking regex takes exponential time on patterns with many
+    ``*`` (``*a*a*a*a*b`` against a long name of a's). This greedy matcher goes back only to the
+    last ``*``, which is enough for globs, so a match costs at most len(pattern) * len(value).
     """
-    return _glob_regex(pattern).fullmatch(value) is not None
+    p, v = pattern.lower(), value.lower()
+    pi = vi = 0
+    star, resume = -1, 0  # the last `*` seen, and where in `value` it started matching
+    while vi < len(v):
+        if pi < len(p) and p[pi] == "*":
+            star, resume = pi, vi
+            pi += 1
+        elif pi < len(p) and (p[pi] == "?" or p[pi] == v[vi]):
+            pi += 1
+            vi += 1
+        elif star >= 0:
+            resume += 1  # let the last `*` take one more character and try again
+            pi, vi = star + 1, resume
+        else:
+            return False
+    return all(ch == "*" for ch in p[pi:])
 
 
 def _domain_matches(domain: str, pattern: str) -> bool:

@@ -34,6 +34,10 @@ from ospo_metrics.config.rules import (
 
 # --------------------------------------------------------------------------- errors
 
+MAX_MESSAGE = 300  # characters of one error message
+MAX_FIELD = 120  # characters of a field path
+MAX_ISSUES = 100  # problems listed in one report
+
 
 @dataclasses.dataclass(frozen=True)
 class ConfigIssue:
@@ -44,6 +48,14 @@ class ConfigIssue:
     column: int | None
     field: str
     message: str
+
+    def __post_init__(self) -> None:
+        # A message may quote a value from the file; a huge value (or one repeated through
+        # aliases) must not turn into megabytes of error text.
+        for name, limit in (("message", MAX_MESSAGE), ("field", MAX_FIELD)):
+            text = getattr(self, name)
+            if len(text) > limit:
+                object.__setattr__(self, name, text[: limit - 1] + "…")
 
     def __str__(self) -> str:
         where = self.file
@@ -61,6 +73,11 @@ class ConfigError(Exception):
 
     def __init__(self, errors: Iterable[ConfigIssue]) -> None:
         self.errors: list[ConfigIssue] = list(errors)
+        if len(self.errors) > MAX_ISSUES:  # e.g. one bad value repeated through an alias
+            rest = len(self.errors) - MAX_ISSUES
+            last = self.errors[MAX_ISSUES]
+            more = ConfigIssue(last.file, None, None, "", f"... and {rest} more problems")
+            self.errors = [*self.errors[:MAX_ISSUES], more]
         super().__init__("\n".join(str(issue) for issue in self.errors))
 
 
@@ -148,6 +165,81 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
+# Bounds on hostile YAML. A real ospo.yml is a few levels deep and a few thousand values large;
+# without bounds, 20,000 nested brackets raise RecursionError in PyYAML's recursive composer,
+# and a few nested aliases ("billion laughs") expand a 100 KB file into millions of values.
+MAX_DEPTH = 64
+MAX_EXPANDED_VALUES = 200_000
+
+
+class _LimitError(yaml.MarkedYAMLError):
+    """The document is over a bound above (not a syntax error: it parses, it is too big)."""
+
+
+class _BoundedLoader(_Loader):
+    """The loader with a nesting bound, checked while composing (before any recursion)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _LimitError(
+                    problem=f"nested more than {MAX_DEPTH} levels deep (too deep for a config)",
+                    problem_mark=self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _check_expansion(root: yaml.Node | None) -> None:
+    """Reject documents whose aliases expand past MAX_EXPANDED_VALUES values, or into a cycle.
+
+    Counts the values the document would have with every alias replaced by what it names,
+    without building it: each node's expanded size is computed once (iteratively, post-order).
+    """
+    if root is None:
+        return
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > MAX_EXPANDED_VALUES:
+                raise _LimitError(
+                    problem=f"aliases expand this document past {MAX_EXPANDED_VALUES:,} values "
+                    "(an alias bomb?); write the values out or use fewer nested aliases",
+                    problem_mark=node.start_mark,
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise _LimitError(
+                problem="an alias refers to a value that contains it (a cycle)",
+                problem_mark=node.start_mark,
+            )
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
 
 def _is_empty_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") and node.value == ""
@@ -214,6 +306,8 @@ def _yaml_error(exc: yaml.YAMLError, text: str, source: str) -> ConfigError:
         if exc.context and exc.problem:
             where = f" (line {exc.context_mark.line + 1})" if exc.context_mark else ""
             message = f"{exc.context}{where}: {exc.problem}"
+        if isinstance(exc, _LimitError):  # it parses, but it is too deep or too large
+            return ConfigError([ConfigIssue(source, line, column, "", message)])
     else:  # ReaderError (control characters) has a character offset instead of a mark
         position = getattr(exc, "position", None)
         if isinstance(position, int):
@@ -230,11 +324,12 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None, list[Con
     together with the validation errors.
     """
     try:
-        loader = _Loader(text)
+        loader = _BoundedLoader(text)
     except yaml.YAMLError as exc:  # the reader checks for control characters right away
         raise _yaml_error(exc, text, source) from None
     try:
         root = loader.get_single_node()
+        _check_expansion(root)
         duplicates = [
             ConfigIssue(source, k.start_mark.line + 1, k.start_mark.column + 1, "", message)
             for k, message in _duplicate_key_issues(root)

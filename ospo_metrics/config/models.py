@@ -82,6 +82,18 @@ class GitHubConfig(_Model):
                 "must be an http(s) URL such as https://api.github.com or "
                 "https://ghe.example.com/api/v3"
             )
+        # Never echo `value` here: it would print the credential we are refusing.
+        if "@" in parts.netloc:
+            raise ValueError(
+                "must not contain a user name, password or token (user:secret@host); give "
+                "the token through the environment variable named by `token_env` (and revoke "
+                "the token if this file was shared)"
+            )
+        if parts.query or parts.fragment:
+            raise ValueError(
+                "must be the API root without a query or fragment (e.g. "
+                "https://ghe.example.com/api/v3); credentials belong in `token_env`"
+            )
         return value
 
     @field_validator("token_env")
