@@ -60,6 +60,7 @@ from collectors.github.rest import RestApi
 from collectors.github.upstream import UpstreamSearch, search_windows
 from ospo_metrics.context import Context
 from ospo_metrics.models import Organization, Repository
+from ospo_metrics.redact import install_log_filter, redact, register_secret
 from ospo_metrics.store import (
     PeopleResolver,
     close_memberships,
@@ -142,10 +143,12 @@ def collect_github_sources(
     if not orgs and not explicit and not (upstream and config.upstream.repositories):
         return []
     context.sync_people()
+    install_log_filter()
+    register_secret(config.github.read_token(env))
     try:
         http, credential = _http(context, env, sleep, clock, notify, timeout)
     except CollectorError as exc:
-        return [RunResult(COLLECTOR, "github", "failed", error=str(exc))]
+        return [RunResult(COLLECTOR, "github", "failed", error=redact(exc))]
     with GitHubCollection(context, http, credential, progress, clock) as collection:
         return collection.run(orgs, explicit, upstream=upstream)
 
@@ -304,7 +307,7 @@ class GitHubCollection:
             self._discard()
         result = tracked.result
         result.status = status or ("ok" if result.items_written else "unchanged")
-        result.error = error
+        result.error = redact(error) if error is not None else None
         cost = self.http.stats.since(tracked.before) if tracked.before else RequestStats()
         if tracked.own:
             cost = tracked.own
@@ -335,6 +338,8 @@ class GitHubCollection:
             info = self.rest.organization(login, cache)
             try:
                 _, members = self.rest.members(login, cache)
+            except (RateLimitStop, AuthenticationError):
+                raise  # the run stops here (and says so); it must not go on without members
             except CollectorError as exc:  # e.g. a token without read:org
                 log.warning("GitHub: members of %s not readable: %s", login, exc)
                 self.members_complete, members = False, []

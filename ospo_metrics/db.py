@@ -17,6 +17,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ospo_metrics.redact import SECRET_PARAM, redact, register_secret
+from ospo_metrics.redact import safe_url as safe_database_url
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -67,7 +70,12 @@ def open_database(url: str, **kwargs: Any) -> Engine:
             "the database URL is not a valid SQLAlchemy URL; use e.g. sqlite:///ospo_metrics.db "
             "or postgresql+psycopg://user@host/dbname (the `database` setting or DATABASE_URL)"
         ) from None
-    safe_url = parsed.render_as_string(hide_password=True)
+    register_secret(parsed.password if isinstance(parsed.password, str) else None)
+    for name, value in parsed.query.items():
+        if SECRET_PARAM.match(name):
+            for one in (value,) if isinstance(value, str) else value:
+                register_secret(one)
+    safe_url = safe_database_url(parsed.render_as_string(hide_password=True))
     if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
         raise DatabaseError(
             f"cannot open database {safe_url}: ospo-metrics supports SQLite and PostgreSQL "
@@ -79,7 +87,7 @@ def open_database(url: str, **kwargs: Any) -> Engine:
     except Exception as exc:  # re-raised with a message a user can act on
         raise DatabaseError(
             f"cannot open database {safe_url}: {type(exc).__name__}: "
-            f"{_first_line(exc)}. Check the `database` setting or DATABASE_URL."
+            f"{redact(_first_line(exc))}. Check the `database` setting or DATABASE_URL."
         ) from None
     return engine
 

@@ -12,6 +12,8 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from ospo_metrics.redact import register_secret
+
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
 
 
@@ -28,8 +30,10 @@ def environment_with_secrets(
         # Name the file and the problem, never its content (it holds secrets).
         raise SecretsError(f"{secrets_file}: cannot read it ({type(exc).__name__})") from None
     for key, value in secrets.items():
-        if isinstance(value, str) and not merged.get(key):
-            merged[key] = value
+        if isinstance(value, str):
+            register_secret(value)  # masked in every message from now on
+            if not merged.get(key):
+                merged[key] = value
     return merged
 
 

@@ -25,8 +25,8 @@ ui.csv_button(table, "objectives")
 
 for view in views:
     icon = ui.STATUS_ICONS[view.result.status]
-    with st.expander(f"{icon} {view.objective.title} — {view.result.status}", expanded=False):
-        st.write(view.result.explanation)
+    with st.expander(f"{icon} {ui.plain(view.objective.title)} — {view.result.status}"):
+        st.text(view.result.explanation)
         st.caption(
             f"KPI `{view.objective.kpi}` on `{view.objective.scope}`, "
             f"aggregation `{view.objective.aggregation or 'latest'}`, due {view.objective.due}."

@@ -20,7 +20,7 @@ middle.metric("Sources failing", len(failed))
 right.metric("Last collection finished", format_time(latest["finished_at"].max()))
 
 for run in failed.itertuples():
-    st.error(f"**{run.collector} · {run.target}** ({run.status}): {run.error}")
+    ui.problem(f"{run.collector} · {run.target} ({run.status})", run.error)
 
 st.subheader("Latest run per source")
 ui.table(latest)

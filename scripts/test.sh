@@ -13,9 +13,16 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null && break; sleep 1; done
 fi
 
-# The browser smoke test drives Debian's Chromium (Playwright never downloads a browser here).
-if ! command -v chromium >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+# The browser smoke test drives Debian's Chromium (Playwright never downloads a browser here);
+# the CSV-injection test opens exports in LibreOffice Calc, headless (no GUI packages needed).
+if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  if ! command -v chromium >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  if ! command -v soffice >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      --no-install-recommends libreoffice-calc-nogui >/dev/null
+  fi
 fi
 
 # GitHub's published GraphQL schema validates every query the collector sends (not committed).

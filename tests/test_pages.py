@@ -115,7 +115,8 @@ def test_broken_config_is_reported_not_raised(app_env, monkeypatch):
     monkeypatch.setenv("OSPO_CONFIG", str(config))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "ospo.yml:3" in at.error[0].value
+    assert "cannot start" in at.error[0].value
+    assert "ospo.yml:3" in at.code[0].value  # the error text is shown as text
 
 
 def test_first_start_on_an_empty_database_collects_the_demo(app_env, monkeypatch):
@@ -136,7 +137,7 @@ def test_data_sources_page_lists_runs_and_failures(app_env, monkeypatch):
     collect_git_sources(open_context())
     at = run_app("pages/sources.py")
     assert [m.value for m in at.metric][:2] == ["1", "1"]
-    assert "acme/gone" in at.error[0].value and "does not exist" in at.error[0].value
+    assert "acme/gone" in at.error[0].value and "does not exist" in at.code[0].value
 
 
 def test_objectives_page_shows_status_and_chart(app_env, monkeypatch):

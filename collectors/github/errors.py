@@ -54,7 +54,14 @@ class RepositoryUnavailable(Exception):
 
 
 class GitHubApiError(CollectorError):
-    """An answer the collector cannot use even after retries (e.g. a persistent GraphQL error)."""
+    """An answer the collector cannot use even after retries (e.g. a persistent GraphQL error).
+
+    `status` is the HTTP status when GitHub answered with an error status.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class GitHubUnreachable(GitHubApiError):

@@ -40,6 +40,7 @@ from collectors.github.errors import (
     RepositoryUnavailable,
 )
 from collectors.github.ratelimit import RateLimiter, retry_after_seconds
+from ospo_metrics.redact import register_secret
 
 log = logging.getLogger("ospo_metrics.github")
 
@@ -198,7 +199,8 @@ class GitHubHttp:
         if status >= 400:
             raise GitHubApiError(
                 f"GitHub answered {status} to GET {self.key(url).split('?')[0]}: "
-                f"{_message(response)}"
+                f"{_message(response)}",
+                status,
             )
         body = response.json() if response.content else None
         return Answer(status, body, response.headers, url)
@@ -284,6 +286,7 @@ class GitHubHttp:
             request_headers = dict(headers or {})
             token = self._token()
             if token:
+                register_secret(token)  # e.g. a fresh App installation token
                 request_headers["Authorization"] = f"token {token}"
             self._count_sent(resource, request_headers)
             try:

@@ -182,8 +182,10 @@ class RestApi:
         """
         try:
             answer = self.http.get(f"/repos/{full_name}/community/profile", etag=etag)
-        except GitHubApiError:
-            return [], None
+        except GitHubApiError as exc:
+            if exc.status == 404:
+                return [], None
+            raise  # a 5xx after retries: the repository fails and is read again next run
         if answer.status == 304:
             return None, etag
         files = (answer.body or {}).get("files") or {}

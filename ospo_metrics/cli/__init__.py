@@ -21,6 +21,7 @@ from ospo_metrics.cli.common import EXIT_FAILED, EXIT_USAGE
 from ospo_metrics.config import ConfigError
 from ospo_metrics.context import open_context
 from ospo_metrics.db import DatabaseError
+from ospo_metrics.redact import install_log_filter, redact
 from ospo_metrics.scope import ScopeError
 from ospo_metrics.secrets import SecretsError
 
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    install_log_filter()
     try:
         if not getattr(args, "uses_context", True):
             return args.handler(args)
@@ -56,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return args.handler(context, args)
     except (ConfigError, DatabaseError, ScopeError, SecretsError, kpis.UnknownKPIError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {redact(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(

@@ -6,9 +6,10 @@ import argparse
 import sys
 
 from collectors.base import RunResult
-from ospo_metrics.cli.common import EXIT_FAILED, EXIT_USAGE, ProgressBars
+from ospo_metrics.cli.common import EXIT_FAILED, EXIT_PARTIAL, EXIT_USAGE, ProgressBars
 from ospo_metrics.compliance.collect import COMPLIANCE_SOURCES, collect_compliance_sources
 from ospo_metrics.context import Context
+from ospo_metrics.redact import redact
 from ospo_metrics.secrets import environment_with_secrets
 
 
@@ -54,7 +55,7 @@ def collect_command(context: Context, args: argparse.Namespace) -> int:
                 only=only,
                 progress=bars.factory("item"),
                 env=environment_with_secrets(),
-                notify=lambda message: print(message, file=sys.stderr, flush=True),
+                notify=lambda message: print(redact(message), file=sys.stderr, flush=True),
             )
         results += collect_compliance_sources(context, source, only=only)
     finally:
@@ -92,7 +93,7 @@ def _has_github_sources(context: Context) -> bool:
 
 
 def report_results(results: list[RunResult]) -> int:
-    """One line per run, then the errors; non-zero when a source failed."""
+    """One line per run, then the errors; non-zero when a source failed or was stopped."""
     failed = [r for r in results if r.status == "failed"]
     for r in results:
         line = (
@@ -104,13 +105,13 @@ def report_results(results: list[RunResult]) -> int:
         line += "".join(f" {name} {count}" for name, count in r.details.items() if count)
         print(line)
     for r in failed:
-        print(f"error: {r.collector} {r.target}: {r.error}", file=sys.stderr)
-    for r in results:
-        if r.status == "partial":
-            print(f"stopped: {r.collector} {r.target}: {r.error}", file=sys.stderr)
+        print(f"error: {r.collector} {r.target}: {redact(r.error)}", file=sys.stderr)
+    partial = [r for r in results if r.status == "partial"]
+    for r in partial:
+        print(f"stopped: {r.collector} {r.target}: {redact(r.error)}", file=sys.stderr)
     if not results:
         print("nothing to collect: add repositories or organizations to the configuration")
-    return EXIT_FAILED if failed else 0
+    return EXIT_FAILED if failed else EXIT_PARTIAL if partial else 0
 
 
 def runs_command(context: Context, args: argparse.Namespace) -> int:

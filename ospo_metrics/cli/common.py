@@ -14,6 +14,7 @@ from ospo_metrics.context import Context
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
+EXIT_PARTIAL = 3  # stopped early (rate limit): what was collected is kept; run again later
 
 # Given a target name, returns a progress callback, or None.
 ProgressFactory = Callable[[str], ProgressCallback | None]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ospo_metrics.models import (
     CollectionRun,
 )
+from ospo_metrics.redact import redact
 from ospo_metrics.store.upserts import clean_text, utcnow
 
 RUN_FINISHED = ("ok", "unchanged")
@@ -42,7 +43,8 @@ def start_run(engine: Engine, collector: str, target: str) -> int:
 
 def finish_run(engine: Engine, run_id: int, status: str, **fields: Any) -> None:
     if fields.get("error"):
-        fields["error"] = clean_text(fields["error"])  # a NUL from a server or git
+        # A NUL from a server or git; a token or a password a server echoed.
+        fields["error"] = redact(clean_text(fields["error"]))
     with Session(engine) as session, session.begin():
         session.execute(
             update(CollectionRun)

@@ -21,6 +21,7 @@ from ospo_metrics.ui.data import (
     now,
     objectives,
     sources,
+    unavailable,
 )
 from ospo_metrics.ui.filters import ISSUE_KINDS, STATES, filter_commits, filter_issues
 from ospo_metrics.ui.labels import column_label
@@ -46,6 +47,7 @@ from ospo_metrics.ui.status import (
     status_badge,
 )
 from ospo_metrics.ui.tiles import kpi_tile, kpi_tiles, style
+from ospo_metrics.ui.untrusted import plain, problem
 from ospo_metrics.ui.widgets import csv_button, demo_banner, empty_state, file_name, table
 
 
@@ -92,6 +94,8 @@ __all__ = [
     "objectives",
     "objectives_summary",
     "period_picker",
+    "plain",
+    "problem",
     "remember",
     "scope_picker",
     "series_figure",
@@ -99,6 +103,7 @@ __all__ = [
     "status_badge",
     "style",
     "table",
+    "unavailable",
     "url_choice",
     "url_value",
 ]

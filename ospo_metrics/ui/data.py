@@ -21,6 +21,7 @@ from ospo_metrics.queries import (
     load_issues_table,
     scoped_frames,
 )
+from ospo_metrics.ui.untrusted import problem
 
 
 @st.cache_resource(show_spinner=False)
@@ -33,7 +34,7 @@ def context() -> Context:
     try:
         return _context()
     except (ConfigError, DatabaseError) as exc:
-        st.error(f"ospo-metrics cannot start:\n\n```\n{exc}\n```")
+        problem("ospo-metrics cannot start:", str(exc))
         st.stop()
         raise  # unreachable: st.stop() ends the script run
 
@@ -108,6 +109,13 @@ def sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     latest = runs.drop_duplicates(["collector", "target"]) if len(runs) else runs
     failing = latest[latest["status"].isin(ATTENTION_STATUSES)] if len(latest) else latest
     return repositories, latest, failing, runs
+
+
+def unavailable(repositories: pd.DataFrame) -> pd.DataFrame:
+    """Repositories the last collection could not read (deleted, renamed, hidden, blocked)."""
+    if repositories.empty or "unavailable_reason" not in repositories:
+        return repositories.head(0)
+    return repositories[repositories["unavailable_reason"].notna()]
 
 
 @st.cache_data(ttl=300, max_entries=4, show_spinner=False)
