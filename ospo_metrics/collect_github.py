@@ -184,10 +184,16 @@ def _http(
         clock=clock,
         notify=notify,
     )
+
+    def token() -> str | None:
+        value = credential.token()
+        register_secret(value)  # e.g. a fresh App installation token: masked in every message
+        return value
+
     http = GitHubHttp(
         github.base_url,
         github.graphql_url,
-        credential.token,
+        token,
         limiter,
         credential=credential.description,
         timeout=timeout,

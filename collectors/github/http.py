@@ -40,7 +40,6 @@ from collectors.github.errors import (
     RepositoryUnavailable,
 )
 from collectors.github.ratelimit import RateLimiter, retry_after_seconds
-from ospo_metrics.redact import register_secret
 
 log = logging.getLogger("ospo_metrics.github")
 
@@ -286,7 +285,6 @@ class GitHubHttp:
             request_headers = dict(headers or {})
             token = self._token()
             if token:
-                register_secret(token)  # e.g. a fresh App installation token
                 request_headers["Authorization"] = f"token {token}"
             self._count_sent(resource, request_headers)
             try:
