@@ -350,6 +350,19 @@ class GitHubCollection:
                 log.warning("GitHub: members of %s not readable: %s", login, exc)
                 self.members_complete, members = False, []
             fresh, names = self.rest.org_repositories(login, cache)
+            if _short(info, names):
+                # Never trust a cached "no next page" over a count GitHub gives: list again
+                # without ETags (a 304 on page 1 would otherwise freeze a short listing).
+                log.warning(
+                    "GitHub: %s lists %d repositories but counts %s; listing again",
+                    login,
+                    len(names),
+                    info.repositories or info.public_repositories,
+                )
+                relisted = ConditionalCache()
+                fresh, names = self.rest.org_repositories(login, relisted)
+                cache.entries.update(relisted.used)
+                cache.used.update(relisted.used)
             org_id, written = upsert_organization(
                 self.session,
                 PLATFORM,
@@ -375,11 +388,16 @@ class GitHubCollection:
     def explicit_repositories(self, names: list[str]) -> None:
         targets = []
         cursors = last_cursors(self.session, COLLECTOR, names)
+        stored = stored_repositories(self.session, PLATFORM, names, ("unavailable_reason",))
         for name in names:
             with self.tracked(name) as run:
                 cursor = cursors.get(name, {})
+                # An unavailable repository is asked again without its ETag: a 304 would
+                # otherwise keep it unavailable for good after it came back.
+                unavailable = (stored.get(name) or {}).get("unavailable_reason") is not None
+                etag = None if unavailable else cursor.get("meta_etag")
                 try:
-                    info, etag = self.rest.repository(name, cursor.get("meta_etag"))
+                    info, etag = self.rest.repository(name, etag)
                 except RepositoryUnavailable as exc:
                     self._unavailable(name, exc.reason)
                     raise CollectorError(str(exc)) from None
@@ -717,6 +735,12 @@ def activity_row(
 def repository_values(info: RepositoryInfo) -> dict[str, Any]:
     """The `repositories` columns of a listed repository."""
     return _repository_values(info)
+
+
+def _short(info: Any, names: list[str]) -> bool:
+    """True when a listing holds fewer repositories than the organization counts."""
+    expected = info.repositories if info.repositories is not None else info.public_repositories
+    return expected is not None and len(set(names)) < expected
 
 
 def _repository_values(info: RepositoryInfo) -> dict[str, Any]:

@@ -21,6 +21,8 @@ right.metric("Last collection finished", format_time(latest["finished_at"].max()
 
 for run in failed.itertuples():
     ui.problem(f"{run.collector} · {run.target} ({run.status})", run.error)
+for repo in ui.unavailable(repositories).itertuples():
+    ui.problem(f"{repo.repo} is unavailable", repo.unavailable_reason)
 
 st.subheader("Latest run per source")
 ui.table(latest)

@@ -28,7 +28,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 
@@ -47,6 +47,8 @@ PER_PAGE = 100
 UNAVAILABLE = (404, 410, 451)
 TRANSIENT = (500, 502, 503, 504)
 BACKOFF_CAP = 60.0
+REDIRECTS = (301, 302, 303, 307, 308)
+MAX_REDIRECTS = 5
 
 
 @dataclass
@@ -182,27 +184,65 @@ class GitHubHttp:
         *,
         etag: str | None = None,
         repository: str | None = None,
+        expect: type | None = dict,
     ) -> Answer:
-        """GET a REST resource; 304 comes back as an Answer with status 304 and no body."""
+        """GET a REST resource; 304 comes back as an Answer with status 304 and no body.
+
+        The body must be JSON of type `expect` (a list for listings): a truncated body, a
+        proxy's HTML page or an empty answer with status 200 is retried like a 502, then
+        reported as a :class:`GitHubApiError` for this request (the run goes on).
+        """
         url = self.url(path, params)
         resource = (
             "search" if urlsplit(url).path.split("/api/v3")[-1].startswith("/search/") else "core"
         )
         headers = {"If-None-Match": etag} if etag else {}
-        response = self._send("GET", url, resource, headers=headers)
-        status = response.status_code
-        if status == 304:
-            return Answer(304, None, response.headers, url)
-        if status in UNAVAILABLE and repository:
-            raise RepositoryUnavailable(repository, status)
-        if status >= 400:
-            raise GitHubApiError(
-                f"GitHub answered {status} to GET {self.key(url).split('?')[0]}: "
-                f"{_message(response)}",
-                status,
-            )
-        body = response.json() if response.content else None
-        return Answer(status, body, response.headers, url)
+        attempt = 0
+        while True:
+            response = self._follow(url, resource, headers)
+            status = response.status_code
+            if status == 304:
+                return Answer(304, None, response.headers, url)
+            if status in UNAVAILABLE and repository:
+                raise RepositoryUnavailable(repository, status)
+            if status >= 400:
+                raise GitHubApiError(
+                    f"GitHub answered {status} to GET {self.key(url).split('?')[0]}: "
+                    f"{_message(response)}",
+                    status,
+                )
+            body, problem = _json_body(response, expect)
+            if problem is None:
+                return Answer(status, body, response.headers, url)
+            if attempt >= self.max_retries:
+                raise GitHubApiError(
+                    f"GitHub answered GET {self.key(url).split('?')[0]} with {problem}, "
+                    f"{attempt + 1} times; not used (the next run asks again)"
+                )
+            self._backoff(attempt, f"{problem} from {self.key(url).split('?')[0]}")
+            attempt += 1
+
+    def _follow(self, url: str, resource: str, headers: dict[str, str]) -> requests.Response:
+        """Send a GET, following redirects only within GitHub's own host.
+
+        GitHub redirects renamed repositories on the same host. A redirect elsewhere is not
+        GitHub answering (a captive portal, a misconfigured proxy): what it answers is not
+        used, so an empty `[]` from there cannot pass for "no releases".
+        """
+        home = urlsplit(self.base_url).netloc.lower()
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._send("GET", url, resource, headers=headers)
+            if response.status_code not in REDIRECTS or "Location" not in response.headers:
+                return response
+            target = urljoin(url, response.headers["Location"])
+            if urlsplit(target).netloc.lower() != home:
+                raise GitHubApiError(
+                    f"GitHub redirected GET {self.key(url).split('?')[0]} to another host "
+                    f"({urlsplit(target).netloc}); not followed (check `github.base_url` and "
+                    "any proxy in between)"
+                )
+            url = target
+        raise GitHubApiError(f"too many redirects from GET {self.key(url).split('?')[0]}")
 
     def pages(
         self,
@@ -219,14 +259,23 @@ class GitHubHttp:
         while url:
             key = self.key(url)
             entry = cache.get(key) if cache else None
-            answer = self.get(url, etag=entry["etag"] if entry else None, repository=repository)
+            answer = self.get(
+                url,
+                etag=entry["etag"] if entry else None,
+                repository=repository,
+                expect=dict if unwrap else list,
+            )
             if answer.status == 304 and entry is not None:
                 yield Page(fresh=False, items=entry["data"])
                 url = entry.get("next")
                 continue
             body = answer.body
-            items = (body or {}).get(unwrap, []) if unwrap else (body or [])
+            items = body.get(unwrap) or [] if unwrap else body
             next_url = _next_link(answer.headers.get("Link"))
+            if next_url is None and len(items) >= PER_PAGE:
+                # A full page without `Link: rel="next"`: a proxy may have dropped the header.
+                # Asking for the next page costs one request; trusting it would lose the rest.
+                next_url = _page_after(url)
             if cache is not None:
                 cache.put(key, answer.etag, project(items), next_url)
             total = body.get("total_count") if unwrap and isinstance(body, dict) else None
@@ -289,7 +338,12 @@ class GitHubHttp:
             self._count_sent(resource, request_headers)
             try:
                 response = self.session.request(
-                    method, url, headers=request_headers, json=json, timeout=self.timeout
+                    method,
+                    url,
+                    headers=request_headers,
+                    json=json,
+                    timeout=self.timeout,
+                    allow_redirects=False,  # see _follow
                 )
             except (
                 requests.Timeout,
@@ -369,6 +423,29 @@ class GitHubHttp:
                 self.stats.search_units += 1
             else:
                 self.stats.rest_units += 1
+
+
+def _json_body(response: requests.Response, expect: type | None) -> tuple[Any, str | None]:
+    """(body, None) when the answer is JSON of the expected type, else (None, the problem)."""
+    if response.status_code == 204:
+        return None, None
+    if not response.content:
+        return None, "an empty answer"
+    try:
+        body = response.json()
+    except ValueError:
+        kind = response.headers.get("Content-Type", "").split(";")[0] or "no content type"
+        return None, f"something that is not JSON ({kind}, {len(response.content)} bytes)"
+    if expect is not None and not isinstance(body, expect):
+        return None, f"a JSON {type(body).__name__} where a {expect.__name__} was expected"
+    return body, None
+
+
+def _page_after(url: str) -> str:
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query["page"] = str(int(query.get("page") or 1) + 1)
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _next_link(link: str | None) -> str | None:

@@ -64,6 +64,8 @@ class OrganizationInfo:
     login: str
     platform_id: int | None
     name: str | None
+    public_repositories: int | None = None  # what a complete listing holds at least
+    repositories: int | None = None  # what it holds, when the credential may see private ones
 
 
 @dataclass(frozen=True)

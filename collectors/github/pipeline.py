@@ -208,6 +208,17 @@ class RepositoryPipeline:
         try:
             if work.releases:
                 done.releases = self.rest.releases(name)
+                counted = (cursor.get("releases") or [0])[0] or 0
+                if counted and not done.releases:
+                    # An empty answer where the probe just counted releases: not GitHub's
+                    # word (e.g. a redirect elsewhere). Storing the cursor would keep them
+                    # out for good, so the repository fails and is read again next run.
+                    return Failed(
+                        name,
+                        f"GitHub listed no releases where it counted {counted} a moment ago; "
+                        "not trusted (read again on the next run)",
+                        unavailable=False,
+                    )
             if work.community:
                 done.checks, etag = self.rest.community(name, cursor.get("community_etag"))
                 cursor["community_etag"] = etag

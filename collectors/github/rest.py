@@ -10,6 +10,7 @@ follow PyGithub's model of GitHub's REST API rather than hand-written dictionary
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -60,6 +61,10 @@ class RestApi:
         self._typing = Github(base_url=http.base_url, retry=None, seconds_between_requests=None)
 
     def _typed(self, klass: type[T], raw: dict[str, Any]) -> T:
+        if not isinstance(raw, dict):
+            raise GitHubApiError(
+                f"GitHub sent a {type(raw).__name__} where a {klass.__name__} object was expected"
+            )
         return self._typing.create_from_raw_data(klass, raw)
 
     # ---- organization -----------------------------------------------------------------------
@@ -79,10 +84,22 @@ class RestApi:
         if answer.status == 304 and entry:
             data = entry["data"]
         else:
-            org = self._typed(Organization, answer.body)
-            data = {"login": org.login, "id": org.id, "name": org.name}
+            with malformed(f"organization {login}"):
+                org = self._typed(Organization, answer.body)
+                data = {"login": org.login, "id": org.id, "name": org.name}
+                # What the listing can be checked against: public repositories, plus private
+                # ones when the credential may see their number (members with read:org).
+                data["public_repos"] = answer.body.get("public_repos")
+                data["total_private_repos"] = answer.body.get("total_private_repos")
             cache.put(self.http.key(answer.url), answer.etag, data)
-        return OrganizationInfo(login=data["login"], platform_id=data["id"], name=data["name"])
+        public, private = data.get("public_repos"), data.get("total_private_repos")
+        return OrganizationInfo(
+            login=data["login"],
+            platform_id=data["id"],
+            name=data["name"],
+            public_repositories=public,
+            repositories=public + private if public is not None and private is not None else None,
+        )
 
     def members(self, login: str, cache: ConditionalCache) -> tuple[bool, list[Actor]]:
         """Organization members (all of them if the credential belongs to a member)."""
@@ -95,8 +112,9 @@ class RestApi:
             if page.fresh:
                 changed = True
                 for raw in page.items:
-                    user = self._typed(NamedUser, raw)
-                    members.append(Actor(user.login, is_bot=user.type == "Bot"))
+                    with malformed(f"a member of {login}"):
+                        user = self._typed(NamedUser, raw)
+                        members.append(Actor(user.login, is_bot=user.type == "Bot"))
             else:
                 members.extend(Actor(name, is_bot=bot) for name, bot in page.items)
         return changed, members
@@ -117,7 +135,8 @@ class RestApi:
             project=lambda items: [r["full_name"] for r in items],
         ):
             if page.fresh:
-                infos = [self.repository_info(raw) for raw in page.items]
+                with malformed(f"the repository listing of {login}"):
+                    infos = [self.repository_info(raw) for raw in page.items]
                 fresh.extend(infos)
                 names.extend(info.full_name for info in infos)
             else:
@@ -129,7 +148,8 @@ class RestApi:
         answer = self.http.get(f"/repos/{full_name}", etag=etag, repository=full_name)
         if answer.status == 304:
             return None, etag or ""
-        return self.repository_info(answer.body), answer.etag or ""
+        with malformed(full_name):
+            return self.repository_info(answer.body), answer.etag or ""
 
     def repository_info(self, raw: dict[str, Any]) -> RepositoryInfo:
         repo = self._typed(Repository, raw)
@@ -157,10 +177,13 @@ class RestApi:
     # ---- per repository ---------------------------------------------------------------------
 
     def releases(self, full_name: str) -> list[ReleaseItem]:
+        """Every release. A 404 here is an error of this listing, not "the repository is
+        gone": the repository was just probed, and a transient 404 must not retire it."""
         out = []
-        for page in self.http.pages(f"/repos/{full_name}/releases", repository=full_name):
+        for page in self.http.pages(f"/repos/{full_name}/releases"):
             for raw in page.items:
-                release = self._typed(GitRelease, raw)
+                with malformed(f"a release of {full_name}"):
+                    release = self._typed(GitRelease, raw)
                 out.append(
                     ReleaseItem(
                         tag=release.tag_name,
@@ -188,7 +211,9 @@ class RestApi:
             raise  # a 5xx after retries: the repository fails and is read again next run
         if answer.status == 304:
             return None, etag
-        files = (answer.body or {}).get("files") or {}
+        files = answer.body.get("files") or {}
+        if not isinstance(files, dict):
+            raise GitHubApiError(f"the community profile of {full_name} has no `files` mapping")
         checks = []
         for check, keys in PROFILE_CHECKS.items():
             found = next((files[key] for key in keys if files.get(key)), None)
@@ -206,12 +231,11 @@ class RestApi:
         params: dict[str, Any] = {"sort": "updated", "direction": "asc"}
         if since is not None:
             params["since"] = iso(since)
-        for page in self.http.pages(
-            f"/repos/{full_name}/pulls/comments", params, repository=full_name
-        ):
+        for page in self.http.pages(f"/repos/{full_name}/pulls/comments", params):
             for raw in page.items:
-                comment = self._typed(PullRequestComment, raw)
-                number = int(str(comment.pull_request_url).rstrip("/").rsplit("/", 1)[-1])
+                with malformed(f"a review comment of {full_name}"):
+                    comment = self._typed(PullRequestComment, raw)
+                    number = int(str(comment.pull_request_url).rstrip("/").rsplit("/", 1)[-1])
                 yield ReviewCommentItem(
                     pull_number=number,
                     activity=Activity(
@@ -232,6 +256,10 @@ class RestApi:
             yield page.total, [self._upstream(raw) for raw in page.items]
 
     def _upstream(self, raw: dict[str, Any]) -> UpstreamPull:
+        with malformed("a search result"):
+            return self._upstream_pull(raw)
+
+    def _upstream_pull(self, raw: dict[str, Any]) -> UpstreamPull:
         issue = self._typed(Issue, raw)
         pull = issue.pull_request
         merged_at = parse_time(pull.merged_at) if pull is not None else None
@@ -254,3 +282,18 @@ class RestApi:
             complete=False,
         )
         return UpstreamPull(repository=f"{owner}/{name}", item=item)
+
+
+@contextmanager
+def malformed(what: str) -> Iterator[None]:
+    """Turn an answer PyGithub cannot read (a missing field, a wrong type) into an error of
+    this request, so one bad answer fails one repository and not the whole run."""
+    try:
+        yield
+    except GitHubApiError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise GitHubApiError(
+            f"GitHub sent {what} that cannot be read ({type(exc).__name__}: "
+            f"{str(exc)[:120]}); not used (the next run asks again)"
+        ) from None
