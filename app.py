@@ -1,10 +1,13 @@
 """ospo-metrics dashboard: `streamlit run app.py`.
 
-Wires the pages with st.navigation; on an empty database with the demo configuration it first
+Wires the pages with st.navigation, then lets only allowed people in when sign-in is set up
+(see ospo_metrics/signin.py); on an empty database with the demo configuration it first
 collects the generated demo organization, so the dashboard never opens empty.
 """
 
 import streamlit as st
+
+from ospo_metrics import signin
 
 st.set_page_config(page_title="ospo-metrics", page_icon="📊", layout="wide")
 
@@ -18,8 +21,11 @@ navigation = st.navigation(
         st.Page("pages/compliance.py", title="Compliance", icon="📋"),
         st.Page("pages/export.py", title="Explore and export", icon="⬇️"),
         st.Page("pages/sources.py", title="Data sources", icon="🗄️"),
-    ]
+    ],
+    position="sidebar" if signin.may_see_pages() else "hidden",
 )
+# Sign-in and the allowlist (.streamlit/secrets.toml), before any data is read.
+signin.require_access()
 
 with st.spinner("Starting… the very first start builds the demo organization (a few seconds)."):
     from ospo_metrics import ui  # after the navigation, see above

@@ -1,28 +1,17 @@
-"""Untrusted text on pages: names, titles, descriptions and error texts shown as text.
+"""Untrusted text on pages (names, titles, descriptions, error texts) shown as text.
 
-Streamlit renders Markdown in most widgets, so a GitHub error text with `[click](https://…)`
-or `![](http://…/pixel.png)` would become a live link or an image the browser fetches. Text
-that comes from a source (or a user) goes through :func:`plain` for Markdown widgets, or is
-shown in a code block by :func:`problem`; both mask secrets first.
+:func:`plain` escapes text for Markdown widgets (see :mod:`ospo_metrics.markdown`);
+:func:`problem` shows an error title with the untrusted detail in a code block.
 """
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
+from ospo_metrics.markdown import plain
 from ospo_metrics.redact import redact
 
-# Every ASCII punctuation character can be backslash-escaped in Markdown (CommonMark), which
-# makes it literal: no link, image, emphasis, heading, table, LaTeX ($) or colour directive (:).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
-
-
-def plain(text: object) -> str:
-    """Untrusted text for a Markdown-rendering widget: literal, never a link or an image."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", redact(text))
-    return escaped.replace("\n", "  \n")  # keep its line breaks as breaks
+__all__ = ["plain", "problem"]
 
 
 def problem(title: str, detail: str | None = None) -> None:
