@@ -21,6 +21,7 @@ from ospo_metrics.db import is_empty, open_database
 from ospo_metrics.people.affiliation import AffiliationRules
 from ospo_metrics.people.bots import BotRules
 from ospo_metrics.people.config_sync import sync_config_people
+from ospo_metrics.store.runs import mark_abandoned_runs
 
 DEFAULT_CONFIG_FILE = "ospo.yml"
 DEFAULT_DATA_DIR = Path("data")
@@ -117,7 +118,9 @@ def open_context(
             demo_data_dir or Path(env.get("OSPO_DATA_DIR", DEFAULT_DATA_DIR))
         )
     url = resolve_database_url(config, env=env)
-    return Context(config=config, engine=open_database(url), database_url=url)
+    engine = open_database(url)
+    mark_abandoned_runs(engine)  # runs a killed process left `running` (on this host)
+    return Context(config=config, engine=engine, database_url=url)
 
 
 def needs_first_collection(context: Context) -> bool:

@@ -12,7 +12,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, inspect
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -48,13 +50,45 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+# pg_advisory_xact_lock key serializing migrations ("ospo" + "migr" as two 4-byte words).
+MIGRATION_LOCK_KEY = 0x6F73706F6D696772
+
+
 def migrate(engine: Engine) -> None:
-    """Upgrade the schema to the newest revision (a no-op when already there)."""
+    """Upgrade the schema to the newest revision (a no-op when already there).
+
+    Processes that start together on an empty database (a dashboard and cron collectors)
+    must not create the same tables at once: the upgrade runs under a lock -- an advisory
+    lock on PostgreSQL, an exclusive transaction on SQLite -- and whoever gets it second finds
+    the schema current. The lock is taken only when the schema is behind, so an ordinary start
+    never waits for a collector's write transaction.
+    """
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if _is_current(engine, config):
+        return
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            # BEGIN EXCLUSIVE waits (busy_timeout) while another process migrates.
+            connection.exec_driver_sql("BEGIN EXCLUSIVE")
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            connection.commit()
+        return
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def _is_current(engine: Engine, config: AlembicConfig) -> bool:
+    """True when the database is at the newest revision already (read only, no lock)."""
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
 
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")

@@ -370,7 +370,8 @@ class CollectionRun(Base):
     target: Mapped[str] = mapped_column(String(512))
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16))  # running | ok | unchanged | failed | partial
+    # running | ok | unchanged | failed | partial | interrupted | abandoned
+    status: Mapped[str] = mapped_column(String(16))
     items_seen: Mapped[int] = mapped_column(Integer, default=0)
     items_written: Mapped[int] = mapped_column(Integer, default=0)
     # Where the next run starts (ref tips, updatedAt cursors, ETags); a collector-defined mapping.
@@ -378,6 +379,9 @@ class CollectionRun(Base):
     requests_made: Mapped[int] = mapped_column(Integer, default=0)
     rate_limit_used: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    # The process running it: a run still `running` whose process is gone was abandoned.
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
 
 
 class KPISnapshot(Base):

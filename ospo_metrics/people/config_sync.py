@@ -9,6 +9,7 @@ from ospo_metrics.models import Affiliation
 from ospo_metrics.people.bots import BotRules
 from ospo_metrics.people.identity import identity_key, normalize_name
 from ospo_metrics.store import PeopleResolver
+from ospo_metrics.store.locks import serialize
 
 CONFIG_SOURCE = "config"
 
@@ -20,6 +21,7 @@ def sync_config_people(session: Session, config: object, bots: BotRules) -> int:
     were created separately before the configuration said they are one.
     """
     affiliation = getattr(config, "affiliation", None)
+    serialize(session, "affiliations:config")  # concurrent runs must not both insert them
     session.execute(delete(Affiliation).where(Affiliation.source == CONFIG_SOURCE))
     if affiliation is None:
         return 0

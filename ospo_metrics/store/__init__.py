@@ -32,6 +32,7 @@ from ospo_metrics.store.runs import (
     last_cursor,
     last_cursors,
     latest_cursor,
+    mark_abandoned_runs,
     start_run,
 )
 from ospo_metrics.store.upserts import ensure_repository, insert_missing, upsert, utcnow
@@ -50,6 +51,7 @@ __all__ = [
     "last_cursors",
     "latest_cursor",
     "lookup_key",
+    "mark_abandoned_runs",
     "merge_people",
     "open_memberships",
     "record_memberships",

@@ -19,6 +19,7 @@ from ospo_metrics.models import (
     Release,
     Repository,
 )
+from ospo_metrics.store.locks import serialize
 from ospo_metrics.store.upserts import clean_rows, upsert
 
 
@@ -120,6 +121,7 @@ def record_memberships(
     its members' past upstream work counted), so those rows have no start. Someone who appears
     on a later listing joined since the previous one: valid from `day`.
     """
+    serialize(session, f"affiliations:members:{organization}")
     open_rows = open_memberships(session, organization)
     first_listing = not session.scalar(
         select(func.count())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +17,47 @@ from ospo_metrics.redact import redact
 from ospo_metrics.store.upserts import clean_text, utcnow
 
 RUN_FINISHED = ("ok", "unchanged")
+
+
+ABANDONED = "abandoned"
+
+
+def mark_abandoned_runs(engine: Engine) -> int:
+    """Mark `abandoned` the runs still `running` on this host whose process is gone (killed,
+    or the machine restarted): they will never finish. Returns how many were marked."""
+    host = socket.gethostname()
+    with Session(engine) as session, session.begin():
+        rows = session.execute(
+            select(CollectionRun.id, CollectionRun.pid).where(
+                CollectionRun.status == "running", CollectionRun.host == host
+            )
+        ).all()
+        gone = [run_id for run_id, pid in rows if pid is not None and not _alive(pid)]
+        if gone:
+            session.execute(
+                update(CollectionRun)
+                .where(CollectionRun.id.in_(gone), CollectionRun.status == "running")
+                .values(
+                    status=ABANDONED,
+                    finished_at=utcnow(),
+                    error="abandoned: the process running it ended without finishing it "
+                    "(killed or the machine restarted); the next run resumes from the last "
+                    "finished one",
+                )
+            )
+    return len(gone)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, run by another user
+        return True
+    return True
 
 
 def start_run(engine: Engine, collector: str, target: str) -> int:
@@ -34,7 +77,12 @@ def start_run(engine: Engine, collector: str, target: str) -> int:
             .values(status="interrupted", finished_at=utcnow())
         )
         run = CollectionRun(
-            collector=collector, target=target, started_at=utcnow(), status="running"
+            collector=collector,
+            target=target,
+            started_at=utcnow(),
+            status="running",
+            host=socket.gethostname(),
+            pid=os.getpid(),
         )
         session.add(run)
         session.flush()

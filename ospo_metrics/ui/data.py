@@ -99,7 +99,7 @@ def _runs(database_url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 # A source needs attention when its latest run did not finish cleanly.
-ATTENTION_STATUSES = ("failed", "interrupted", "partial")
+ATTENTION_STATUSES = ("failed", "interrupted", "partial", "abandoned")
 
 
 def sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
