@@ -1,7 +1,7 @@
 """collection runs remember the process that runs them (host and pid)
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-02 12:00:00
 
 A run left `running` by a killed process is recognised on the next start (its process is gone)
@@ -11,8 +11,8 @@ and marked `abandoned`, so the Data sources page shows it as a problem.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
