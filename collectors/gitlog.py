@@ -17,6 +17,7 @@ once, so the same commit gives the same row on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -165,22 +166,59 @@ def raw_ident(commit_object: bytes, header: str) -> _Ident:
     return _Ident(clean_name(match.group("name")), clean_email(match.group("email")), when, zone_ok)
 
 
-def parse_log(output: str, read_object: Callable[[str], bytes] | None = None) -> list[GitCommit]:
-    """Parse `git log --numstat` output written with `LOG_OPTIONS`.
+class LogStream:
+    """Parses `git log` output written with `LOG_OPTIONS` as it arrives.
 
     `read_object(sha)` returns a raw commit object; it is called only for commits whose
     identities git could not print.
     """
-    tokens = output.split("\x00")
-    if tokens[0].strip():
-        raise CollectorError(f"unexpected git log output near {tokens[0][:80]!r}")
-    width = len(FIELDS) + 1  # the fields, then the numstat block up to the next record
-    if (len(tokens) - 1) % width:
-        raise CollectorError(f"unexpected git log output near {output[:80]!r}")
-    commits = []
-    for start in range(1, len(tokens), width):
-        commits.append(_commit(tokens[start : start + width], read_object))
-    return commits
+
+    def __init__(self, read_object: Callable[[str], bytes] | None = None) -> None:
+        self.read_object = read_object
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._tokens: list[str] = []
+        self._partial = ""  # the text after the last NUL: a token not complete yet
+        self._started = False
+
+    def feed(self, data: bytes) -> list[GitCommit]:
+        """The commits completed by `data` (a record ends when the next one starts)."""
+        return self.feed_text(self._decoder.decode(data))
+
+    def feed_text(self, text: str) -> list[GitCommit]:
+        parts = (self._partial + text).split("\x00")
+        self._partial = parts.pop()
+        self._tokens.extend(parts)
+        return self._records()
+
+    def close(self) -> list[GitCommit]:
+        """The last commits; raises when the output ended inside a record."""
+        self._tokens.append(self._partial + self._decoder.decode(b"", final=True))
+        self._partial = ""
+        commits = self._records()
+        if self._tokens:
+            raise CollectorError(f"unexpected git log output near {self._tokens[0][:80]!r}")
+        return commits
+
+    def _records(self) -> list[GitCommit]:
+        if not self._started and self._tokens:
+            if self._tokens[0].strip():
+                raise CollectorError(f"unexpected git log output near {self._tokens[0][:80]!r}")
+            del self._tokens[0]
+            self._started = True
+        width = len(FIELDS) + 1  # the fields, then the numstat block up to the next record
+        complete = len(self._tokens) // width * width
+        commits = [
+            _commit(self._tokens[start : start + width], self.read_object)
+            for start in range(0, complete, width)
+        ]
+        del self._tokens[:complete]
+        return commits
+
+
+def parse_log(output: str, read_object: Callable[[str], bytes] | None = None) -> list[GitCommit]:
+    """Parse a whole `git log --numstat` output written with `LOG_OPTIONS`."""
+    stream = LogStream(read_object)
+    return stream.feed_text(output) + stream.close()
 
 
 def _commit(tokens: list[str], read_object: Callable[[str], bytes] | None) -> GitCommit:

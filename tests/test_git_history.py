@@ -6,16 +6,20 @@ Real repositories built with the git binary; SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
 from gitrepo import GitRepo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import collectors.git as git_module
 from collectors.git import GitSource
 from ospo_metrics.collect_git import collect_git
 from ospo_metrics.identity import BotRules
 from ospo_metrics.models import CollectionRun, Commit, Repository
+from ospo_metrics.store.commits import insert_commits
 
 JANE = ("Jane Doe", "jane@acme.com")
 BOTS = BotRules.from_config()
@@ -242,3 +246,49 @@ def test_user_and_repository_config_do_not_change_line_counts(engine, tmp_path, 
     # Root: 10 + 1 lines in 2 files. Move with one line changed: a rename, +1 -1 in 1 file.
     assert stored[root][4:8] == (11, 0, 2, 0)
     assert stored[moved][4:8] == (1, 1, 1, 0)
+
+
+# --- the bulk write path -------------------------------------------------------------------
+
+
+def test_bulk_commit_writes_are_idempotent_and_keep_stored_rows(engine, tmp_path):
+    """COPY through a staging table on PostgreSQL, plain inserts on SQLite: a batch written
+    twice (a resumed run, two collectors at once) adds nothing and changes nothing."""
+    repo = GitRepo.init(tmp_path / "repo")
+    history(repo, 3)
+    collect(engine, repo.path, tmp_path)
+    before = rows(engine)
+    with Session(engine) as session:
+        stored = [
+            {c.name: getattr(commit, c.key) for c in Commit.__table__.columns if c.name != "id"}
+            for commit in session.scalars(select(Commit))
+        ]
+        changed = [{**row, "subject": "other"} for row in stored]
+        insert_commits(session, changed + changed)
+        session.commit()
+        insert_commits(session, changed)
+        session.commit()
+    assert rows(engine) == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a repository to another account needs root")
+def test_a_repository_owned_by_another_account_the_user_trusts_stays_readable(
+    engine, tmp_path, monkeypatch
+):
+    """Mining reads no user configuration, except the user's `safe.directory` entries."""
+    repo = GitRepo.init(tmp_path / "shared")
+    history(repo, 2)
+    for folder, _, files in os.walk(repo.path):
+        for name in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.chown(name, 65534, 65534)  # nobody
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text(f"[safe]\n\tdirectory = {repo.path}\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)
+    git_module._trusted_directories.cache_clear()
+    try:
+        result = collect(engine, repo.path, tmp_path)
+    finally:
+        git_module._trusted_directories.cache_clear()
+    assert (result.status, result.items_written) == ("ok", 2), result.error

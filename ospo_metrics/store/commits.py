@@ -30,10 +30,11 @@ def insert_commits(session: Session, rows: Sequence[dict[str, Any]]) -> None:
         return
     rows = clean_rows(Commit.__table__, rows)
     columns = ", ".join(_COLUMNS)
+    # Columns only (no defaults): the staging rows must not draw ids from the sequence.
     session.execute(
         text(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} "
-            f"(LIKE commits INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} ON COMMIT DELETE ROWS "
+            f"AS SELECT {columns} FROM commits WITH NO DATA"
         )
     )
     cursor = session.connection().connection.driver_connection.cursor()
