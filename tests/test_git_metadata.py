@@ -14,8 +14,9 @@ from gitrepo import GitRepo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collectors.base import CollectorError
 from collectors.git import GitSource
-from collectors.gitlog import moment, parse_log
+from collectors.gitlog import LOG_OPTIONS, LogStream, moment, parse_log
 from ospo_metrics.collect_git import collect_git
 from ospo_metrics.identity import BotRules
 from ospo_metrics.models import Commit, Identity, Issue, Person, Repository
@@ -180,3 +181,29 @@ def test_the_store_cleans_every_text_the_same_way_on_both_databases(engine):
         repo = session.get(Repository, repo_id)
         assert (repo.description, repo.default_branch) == ("ab", "x" * 255)
         assert session.scalar(select(Issue.title)) == "title with nul"
+
+
+def test_the_stream_parser_gives_the_same_commits_whatever_the_read_sizes(crafted):
+    """Records, NUL separators and multi-byte characters cut anywhere between two reads."""
+    crafted.repo.commit("Ünïcödé ✓", {"g.txt": "a\nb\n"}, author=("Zoë Ğüneş", "zoe@acme.com"))
+    crafted.repo.commit("more", {"g.txt": "a\n", "h.bin": b"\x00\x01"}, author=("李雷", "li@x.cn"))
+    shas = crafted.repo.run("rev-list", "--reverse", "main").split()
+    output = subprocess.run(
+        ["git", "log", *LOG_OPTIONS, "--numstat", "--no-walk=unsorted", *shas],
+        cwd=crafted.repo.path,
+        env=crafted.repo._env,
+        capture_output=True,
+        check=True,
+    ).stdout
+    whole = parse_log(output.decode())
+    assert [c.author_name for c in whole] == ["Base", "Zoë Ğüneş", "李雷"]
+    for size in (1, 2, 3, 7, 64):
+        stream = LogStream()
+        commits = []
+        for start in range(0, len(output), size):
+            commits += stream.feed(output[start : start + size])
+        assert commits + stream.close() == whole
+    with pytest.raises(CollectorError, match="unexpected git log output"):
+        stream = LogStream()
+        stream.feed(output[:-40])
+        stream.close()
