@@ -2,7 +2,7 @@
 `git log --numstat`, GrimoireLab Perceval and PyDriller over the same history.
 
     python benchmarks/git_ingest.py [PATH] [--postgres URL] [--jobs N] [--commits N]
-                                    [--no-perceval] [--pydriller N]
+                                    [--no-perceval] [--pydriller N] [--repeat N]
 
 PATH is a git repository (bare or not): use a real public project's full history (at least
 15,000 commits; generated histories have unrealistically cheap diffs). Without PATH, a
@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import subprocess
 import tempfile
 import time
@@ -42,6 +43,10 @@ from ospo_metrics.collect_git import collect_git
 from ospo_metrics.db import open_database
 from ospo_metrics.gitgen import synthetic_history, write_repository
 from ospo_metrics.identity import BotRules
+
+GIT_LOG = "bare git log --numstat (1 process)"
+SQLITE = "collector, SQLite"
+POSTGRES = "collector, PostgreSQL"
 
 
 def own_cpu() -> float:
@@ -192,6 +197,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="parallel git log processes")
     parser.add_argument("--no-perceval", action="store_true", help="skip Perceval")
     parser.add_argument("--pydriller", type=int, default=0, help="PyDriller on N commits")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of git log and collector")
     args = parser.parse_args()
 
     path = (args.path or generated_repository(args.commits)).resolve()
@@ -210,15 +216,26 @@ def main() -> None:
             f"{clock.cpu:8.2f} {commits / clock.cpu:8,.0f}"
         )
 
-    report("bare git log --numstat (1 process)", time_git_log(path, branch), count)
-    with tempfile.TemporaryDirectory() as tmp:
-        clock, written, unchanged = time_collector(path, f"sqlite:///{tmp}/bench.db", args.jobs)
-    report("collector, SQLite", clock, written)
-    print(f"    incremental run with nothing new: {unchanged:.3f} s")
-    if args.postgres:
-        clock, written, unchanged = time_postgres(path, args.postgres, args.jobs)
-        report("collector, PostgreSQL", clock, written)
-        print(f"    incremental run with nothing new: {unchanged:.3f} s")
+    # git log and the collector on each database take turns, `--repeat` times: medians.
+    runs: dict[str, list[tuple[Clock, int]]] = {}
+    unchanged: dict[str, float] = {}
+    for _ in range(args.repeat):
+        runs.setdefault(GIT_LOG, []).append((time_git_log(path, branch), count))
+        with tempfile.TemporaryDirectory() as tmp:
+            clock, written, again = time_collector(path, f"sqlite:///{tmp}/bench.db", args.jobs)
+        runs.setdefault(SQLITE, []).append((clock, written))
+        unchanged[SQLITE] = again
+        if args.postgres:
+            clock, written, again = time_postgres(path, args.postgres, args.jobs)
+            runs.setdefault(POSTGRES, []).append((clock, written))
+            unchanged[POSTGRES] = again
+    for name, measured in runs.items():
+        median = Clock()
+        median.wall = statistics.median(clock.wall for clock, _ in measured)
+        median.cpu = statistics.median(clock.cpu for clock, _ in measured)
+        report(name, median, measured[0][1])
+        if name in unchanged:
+            print(f"    incremental run with nothing new: {unchanged[name]:.3f} s")
     if not args.no_perceval:
         measured = time_perceval(path, branch)
         if measured:
@@ -234,7 +251,7 @@ def main() -> None:
     print(f"machine: load average {os.getloadavg()[0]:.1f} at the end")
 
     print("ratios of commits/s (wall clock, CPU time):")
-    for ours in ("collector, SQLite", "collector, PostgreSQL"):
+    for ours in (SQLITE, POSTGRES):
         if ours not in rates:
             continue
         for name, (wall, cpu) in rates.items():
