@@ -11,6 +11,7 @@ from kpis.community import COMMUNITY_KPIS
 from kpis.compliance import COMPLIANCE_KPIS
 from kpis.kpi import KPI
 from kpis.responsiveness import RESPONSIVENESS_KPIS
+from kpis.supply_chain import SUPPLY_CHAIN_KPIS
 from kpis.upstream import UPSTREAM_KPIS
 
 FAMILIES: tuple[tuple[KPI, ...], ...] = (
@@ -18,6 +19,7 @@ FAMILIES: tuple[tuple[KPI, ...], ...] = (
     RESPONSIVENESS_KPIS,
     UPSTREAM_KPIS,
     COMPLIANCE_KPIS,
+    SUPPLY_CHAIN_KPIS,
 )
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 import kpis
+from ospo_metrics.compliance.read import load_compliance_frames, with_compliance
 from ospo_metrics.context import Context
 from ospo_metrics.models import KPISnapshot
 from ospo_metrics.queries import load_frames, scoped_frames
@@ -21,7 +22,10 @@ from ospo_metrics.store import upsert, utcnow
 
 def store_snapshots(context: Context, period: str) -> int:
     """Snapshot every KPI for every scope (all and each group); returns the rows written."""
-    frames = load_frames(context.engine, context.rules)
+    frames = with_compliance(
+        load_frames(context.engine, context.rules),
+        load_compliance_frames(context.engine, context.config),
+    )
     scopes = ["all", *(f"group:{name}" for name in context.groups)]
     now = utcnow()
     rows = []

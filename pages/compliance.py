@@ -35,7 +35,7 @@ if first.empty:
     st.success("Every required check passes or is exempt.", icon="✅")
 else:
     ui.table(first)
-    ui.csv_button(first, "compliance-fix-first")
+    ui.csv_button(first, "compliance-fix-first", scope=scope)
 
 st.subheader("Repositories and checks")
 widgets.matrix_section(long)
@@ -44,7 +44,7 @@ st.subheader("Coverage by check")
 coverage = coverage_by_check(long)
 widgets.status_chart(long)
 ui.table(coverage)
-ui.csv_button(coverage, "compliance-coverage")
+ui.csv_button(coverage, "compliance-coverage", scope=scope)
 
 st.subheader("Trend")
 kpi_id = st.selectbox(
@@ -53,5 +53,8 @@ kpi_id = st.selectbox(
     format_func=lambda i: kpis.get(i).title,
     key="c_trend",
 )
-series = ui.kpi_trend(kpi_id, data, period)
-ui.csv_button(series, f"{kpi_id}-{period}")
+series = ui.kpi_trend(kpi_id, data, period, scope)
+ui.csv_button(series, f"{kpi_id}-{period}", scope=scope)
+
+st.subheader("OpenSSF Scorecard")
+widgets.scorecard_section(data, period, scope)

@@ -33,6 +33,7 @@ EXPECTED_IDS = {
     "osi_approved_licenses",
     "required_files_coverage",
     "policy_compliance",
+    "scorecard_score",
 }
 ALL_KPIS = list(kpis.REGISTRY.values())
 
@@ -49,7 +50,7 @@ def test_every_kpi_is_documented(kpi: kpis.KPI) -> None:
     assert kpi.direction in ("up", "down", "neutral")
     assert kpi.needs and set(kpi.needs) <= set(SCHEMAS)
     assert kpi.periods and set(kpi.periods) <= set(kpis.PERIODS)
-    assert kpi.group in ("community", "responsiveness", "upstream", "compliance")
+    assert kpi.group in ("community", "responsiveness", "upstream", "compliance", "supply_chain")
     # Counts show 0 for quiet periods; everything else is undefined (NaN) there.
     assert kpi.fill_value == 0.0 or math.isnan(kpi.fill_value)
     if kpi.chaoss is not None:
@@ -69,6 +70,7 @@ def test_chaoss_references_and_directions() -> None:
         "upstream_contributors",
         "required_files_coverage",
         "policy_compliance",
+        "scorecard_score",
     }
     assert kpis.get("employee_commit_share").direction == "neutral"
     assert kpis.get("time_to_close").higher_is_better is False

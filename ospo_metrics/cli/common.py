@@ -39,9 +39,14 @@ def write_output(text: str, output: str | None) -> None:
 
 def frames_for(context: Context, scope: str) -> Frames:
     """The KPI input frames of everything in the database, restricted to `scope`."""
+    from ospo_metrics.compliance.read import load_compliance_frames, with_compliance
     from ospo_metrics.queries import load_frames, scoped_frames
 
-    return scoped_frames(load_frames(context.engine, context.rules), scope, context.groups)
+    frames = with_compliance(
+        load_frames(context.engine, context.rules),
+        load_compliance_frames(context.engine, context.config),
+    )
+    return scoped_frames(frames, scope, context.groups)
 
 
 class ProgressBars:

@@ -6,7 +6,7 @@ from collectors.base import RunResult
 from ospo_metrics.context import Context
 
 # Sources `collect` accepts by name; `all` runs every one.
-COMPLIANCE_SOURCES = ("files",)
+COMPLIANCE_SOURCES = ("files", "scorecard")
 
 
 def collect_compliance_sources(
@@ -18,4 +18,8 @@ def collect_compliance_sources(
         from ospo_metrics.compliance.files import collect_files_sources
 
         results += collect_files_sources(context, only=only)
+    if source in ("all", "scorecard"):
+        from ospo_metrics.compliance.scorecard import fetch_scorecards
+
+        results += fetch_scorecards(context, only=only)
     return results

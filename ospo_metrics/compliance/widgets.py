@@ -16,11 +16,11 @@ from kpis.compliance import (
     PASS,
     UNKNOWN,
     check_matrix,
-    last_seen,
     matrix_table,
 )
 from kpis.schema import Frames
 from ospo_metrics import ui
+from ospo_metrics.compliance import views
 
 STATUSES = (PASS, FAIL, EXEMPT, UNKNOWN)
 COMPLIANCE_TILES = (
@@ -33,8 +33,7 @@ COMPLIANCE_TILES = (
 
 def as_of(data: Frames) -> pd.Timestamp:
     """The moment the page describes: the last time anything was observed, else now."""
-    seen = last_seen(data)
-    return seen if seen is not None else pd.Timestamp.now("UTC")
+    return views.as_of(data)
 
 
 def matrix(data: Frames) -> pd.DataFrame:
@@ -102,3 +101,49 @@ def status_chart(long: pd.DataFrame) -> None:
     )
     figure.update_layout(margin={"t": 10, "b": 10}, xaxis_title=None)
     st.plotly_chart(figure, width="stretch")
+
+
+def scorecard_section(data: Frames, period: str, scope: str) -> None:
+    """OpenSSF Scorecard: the portfolio's distribution, its trend, and the weakest checks."""
+    from kpis.supply_chain import check_series, check_summary, portfolio_scores
+
+    moment = as_of(data)
+    scores = portfolio_scores(data, moment)
+    if scores.empty:
+        st.info(
+            "No Scorecard results yet: `ospo-metrics collect scorecard` fetches them for public "
+            "GitHub repositories; `ospo-metrics import scorecard FILE` loads "
+            "`scorecard --format json` output.",
+            icon="🛡️",
+        )
+        return
+    inconclusive = int(scores["score"].isna().sum())
+    left, right = st.columns(2)
+    with left:
+        figure = px.histogram(scores.dropna(subset=["score"]), x="score", nbins=10, range_x=[0, 10])
+        figure.update_layout(
+            margin={"t": 30, "b": 10},
+            title="Latest score per repository",
+            xaxis_title="Scorecard score",
+            yaxis_title="repositories",
+        )
+        st.plotly_chart(figure, width="stretch")
+        if inconclusive:
+            st.caption(f"{inconclusive} repositories' latest result was inconclusive (-1).")
+    with right:
+        ui.kpi_trend("scorecard_score", data, period, scope)
+    st.markdown("**Weakest checks** (mean of each repository's latest conclusive score)")
+    checks = check_summary(data, moment)
+    ui.table(checks)
+    ui.csv_button(checks, "scorecard-checks", scope=scope)
+    names = [c for c in checks["check"]]
+    if names:
+        chosen = st.selectbox("Check over time", names, key="c_scorecard_check")
+        series = check_series(data, period)
+        series = series[series["check"] == chosen]
+        if len(series):
+            figure = px.line(series, x="period_start", y="value", markers=True, range_y=[0, 10])
+            figure.update_layout(margin={"t": 10, "b": 10}, xaxis_title=None, yaxis_title=chosen)
+            st.plotly_chart(figure, width="stretch")
+    ui.table(scores)
+    ui.csv_button(scores, "scorecard-scores", scope=scope)

@@ -1,0 +1,60 @@
+"""`import` and `compliance`: load Scorecard (and other) files, and print or export the
+compliance matrix, the fix-first list, coverage and Scorecard views as the page shows them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ospo_metrics.cli.collect import report_results
+from ospo_metrics.cli.common import EXIT_USAGE, frames_for, write_output
+from ospo_metrics.context import Context
+from ospo_metrics.export import to_csv
+
+VIEWS = ("matrix", "fix-first", "coverage", "scorecard", "scorecard-checks")
+
+
+def register(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    importer = commands.add_parser(
+        "import", parents=parents, help="import files other tools wrote (Scorecard, ...)"
+    )
+    what = importer.add_subparsers(dest="what", required=True, metavar="WHAT")
+    scorecard = what.add_parser(
+        "scorecard", parents=parents, help="`scorecard --format json` files or folders of them"
+    )
+    scorecard.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    scorecard.set_defaults(handler=import_scorecard)
+
+    report = commands.add_parser(
+        "compliance", parents=parents, help="the compliance matrix and views, as on the page"
+    )
+    report.add_argument("view", nargs="?", default="matrix", choices=VIEWS)
+    report.add_argument("--scope", default="all", help="all | org:X | repo:X/Y | group:X")
+    report.add_argument("-o", "--output", help="CSV file to write (default: a table on screen)")
+    report.set_defaults(handler=compliance_command)
+
+
+def _missing(paths: list[Path]) -> list[Path]:
+    return [path for path in paths if not path.exists()]
+
+
+def import_scorecard(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.compliance.scorecard import import_scorecard_files
+
+    missing = _missing(args.paths)
+    if missing:
+        print(f"error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return EXIT_USAGE
+    return report_results(import_scorecard_files(context.engine, args.paths))
+
+
+def compliance_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.compliance.views import compliance_view
+
+    table = compliance_view(frames_for(context, args.scope), args.view)
+    if args.output:
+        write_output(to_csv(table), args.output)
+    else:
+        print(table.to_string(index=False) if len(table) else f"no {args.view} data for this scope")
+    return 0

@@ -1,0 +1,31 @@
+"""The tables the Compliance page shows, by name: the CLI prints and exports the same ones."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpis.compliance import check_matrix, coverage_by_check, fix_first, last_seen
+from kpis.schema import Frames
+from kpis.supply_chain import check_summary, portfolio_scores
+
+
+def as_of(data: Frames) -> pd.Timestamp:
+    """The moment the views describe: the last time anything was observed, else now."""
+    seen = last_seen(data)
+    return seen if seen is not None else pd.Timestamp.now("UTC")
+
+
+def compliance_view(data: Frames, view: str) -> pd.DataFrame:
+    """`matrix`, `fix-first`, `coverage`, `scorecard` (each repository's latest score) or
+    `scorecard-checks` (the weakest checks first), as of :func:`as_of`."""
+    moment = as_of(data)
+    if view == "scorecard":
+        return portfolio_scores(data, moment)
+    if view == "scorecard-checks":
+        return check_summary(data, moment)
+    matrix = check_matrix(data, moment)
+    if view == "fix-first":
+        return fix_first(matrix)
+    if view == "coverage":
+        return coverage_by_check(matrix)
+    return matrix
