@@ -58,3 +58,6 @@ ui.csv_button(series, f"{kpi_id}-{period}", scope=scope)
 
 st.subheader("OpenSSF Scorecard")
 widgets.scorecard_section(data, period, scope)
+
+st.subheader("Dependency licenses")
+widgets.dependency_section(data, period, scope)

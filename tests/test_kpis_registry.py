@@ -34,6 +34,9 @@ EXPECTED_IDS = {
     "required_files_coverage",
     "policy_compliance",
     "scorecard_score",
+    "sbom_coverage",
+    "denied_license_dependencies",
+    "review_license_dependencies",
 }
 ALL_KPIS = list(kpis.REGISTRY.values())
 
@@ -71,6 +74,9 @@ def test_chaoss_references_and_directions() -> None:
         "required_files_coverage",
         "policy_compliance",
         "scorecard_score",
+        "sbom_coverage",
+        "denied_license_dependencies",
+        "review_license_dependencies",
     }
     assert kpis.get("employee_commit_share").direction == "neutral"
     assert kpis.get("time_to_close").higher_is_better is False

@@ -12,7 +12,7 @@ from ospo_metrics.cli.common import EXIT_USAGE, frames_for, write_output
 from ospo_metrics.context import Context
 from ospo_metrics.export import to_csv
 
-VIEWS = ("matrix", "fix-first", "coverage", "scorecard", "scorecard-checks")
+VIEWS = ("matrix", "fix-first", "coverage", "scorecard", "scorecard-checks", "dependencies")
 
 
 def register(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -25,6 +25,12 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
     )
     scorecard.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     scorecard.set_defaults(handler=import_scorecard)
+    sbom = what.add_parser(
+        "sbom", parents=parents, help="SPDX 2.3 or CycloneDX 1.4-1.6 JSON files or folders"
+    )
+    sbom.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    sbom.add_argument("--repo", help="OWNER/NAME the SBOMs describe (when they do not say)")
+    sbom.set_defaults(handler=import_sbom)
 
     report = commands.add_parser(
         "compliance", parents=parents, help="the compliance matrix and views, as on the page"
@@ -47,6 +53,16 @@ def import_scorecard(context: Context, args: argparse.Namespace) -> int:
         print(f"error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return EXIT_USAGE
     return report_results(import_scorecard_files(context.engine, args.paths))
+
+
+def import_sbom(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.compliance.sbom import import_sbom_files
+
+    missing = _missing(args.paths)
+    if missing:
+        print(f"error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return EXIT_USAGE
+    return report_results(import_sbom_files(context.engine, args.paths, args.repo))
 
 
 def compliance_command(context: Context, args: argparse.Namespace) -> int:

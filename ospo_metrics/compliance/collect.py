@@ -6,7 +6,7 @@ from collectors.base import RunResult
 from ospo_metrics.context import Context
 
 # Sources `collect` accepts by name; `all` runs every one.
-COMPLIANCE_SOURCES = ("files", "scorecard")
+COMPLIANCE_SOURCES = ("files", "scorecard", "sbom")
 
 
 def collect_compliance_sources(
@@ -22,4 +22,8 @@ def collect_compliance_sources(
         from ospo_metrics.compliance.scorecard import fetch_scorecards
 
         results += fetch_scorecards(context, only=only)
+    if source in ("all", "sbom"):
+        from ospo_metrics.compliance.sbom import fetch_github_sboms
+
+        results += fetch_github_sboms(context, only=only)
     return results

@@ -6,7 +6,7 @@ import pandas as pd
 
 from kpis.compliance import check_matrix, coverage_by_check, fix_first, last_seen
 from kpis.schema import Frames
-from kpis.supply_chain import check_summary, portfolio_scores
+from kpis.supply_chain import check_summary, license_violations, portfolio_scores
 
 
 def as_of(data: Frames) -> pd.Timestamp:
@@ -17,12 +17,15 @@ def as_of(data: Frames) -> pd.Timestamp:
 
 def compliance_view(data: Frames, view: str) -> pd.DataFrame:
     """`matrix`, `fix-first`, `coverage`, `scorecard` (each repository's latest score) or
-    `scorecard-checks` (the weakest checks first), as of :func:`as_of`."""
+    `scorecard-checks` (the weakest checks first) or `dependencies` (denied and to-review
+    licenses with the repositories pulling them in), as of :func:`as_of`."""
     moment = as_of(data)
     if view == "scorecard":
         return portfolio_scores(data, moment)
     if view == "scorecard-checks":
         return check_summary(data, moment)
+    if view == "dependencies":
+        return license_violations(data, moment)
     matrix = check_matrix(data, moment)
     if view == "fix-first":
         return fix_first(matrix)

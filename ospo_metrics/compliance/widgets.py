@@ -147,3 +147,27 @@ def scorecard_section(data: Frames, period: str, scope: str) -> None:
             st.plotly_chart(figure, width="stretch")
     ui.table(scores)
     ui.csv_button(scores, "scorecard-scores", scope=scope)
+
+
+def dependency_section(data: Frames, period: str, scope: str) -> None:
+    """Dependency licenses: the violations with the repositories that pull them in."""
+    from kpis.supply_chain import license_violations
+
+    if data.sboms.empty:
+        st.info(
+            "No SBOM yet: `ospo-metrics collect sbom` reads GitHub's dependency graph; "
+            "`ospo-metrics import sbom FILE --repo OWNER/NAME` loads SPDX or CycloneDX JSON.",
+            icon="📦",
+        )
+        return
+    ui.kpi_tiles(
+        ("sbom_coverage", "denied_license_dependencies", "review_license_dependencies"),
+        data,
+        period,
+    )
+    violations = license_violations(data, as_of(data))
+    if violations.empty:
+        st.success("No dependency has a denied or to-review license.", icon="✅")
+        return
+    ui.table(violations)
+    ui.csv_button(violations, "dependency-licenses", scope=scope)

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 HTML_BASE = "https://github.com"
 
@@ -363,6 +363,8 @@ class Repository:
     updated_at: datetime = DEFAULT_NOW
     pushed_at: datetime | None = DEFAULT_NOW
     files: set[str] = field(default_factory=set)  # keys of COMMUNITY_FILES
+    # The dependency graph's SPDX export (GET .../dependency-graph/sbom); None: graph disabled.
+    sbom: dict[str, Any] | None = None
     items: dict[int, Issue] = field(default_factory=dict)  # number -> Issue/PullRequest
     releases: list[Release] = field(default_factory=list)
     labels: dict[str, Label] = field(default_factory=dict)

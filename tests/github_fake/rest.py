@@ -1169,6 +1169,13 @@ def h_community(ctx: RestContext, repo: Repository) -> RestResult:
     return RestResult(body=ctx.render.community_profile(repo), last_modified=repo.updated_at)
 
 
+def h_dependency_sbom(ctx: RestContext, repo: Repository) -> RestResult:
+    """The dependency graph's SPDX 2.3 export, wrapped in {"sbom": ...} as GitHub sends it."""
+    if repo.sbom is None:
+        raise not_found(f"{DOCS}/dependency-graph/sboms")
+    return RestResult(body={"sbom": repo.sbom}, last_modified=repo.updated_at)
+
+
 def h_search_issues(ctx: RestContext) -> RestResult:
     q = ctx.arg("q")
     if not q:
@@ -1331,6 +1338,7 @@ ROUTES: list[tuple[str, Handler]] = [
     ("/repos/{owner}/{repo}/contents", h_contents),
     ("/repos/{owner}/{repo}/contents/{path}", h_contents),
     ("/repos/{owner}/{repo}/community/profile", h_community),
+    ("/repos/{owner}/{repo}/dependency-graph/sbom", h_dependency_sbom),
     ("/search/issues", h_search_issues),
     ("/search/repositories", h_search_repos),
 ]
