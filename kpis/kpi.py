@@ -51,6 +51,20 @@ class KPI:
     group: str
     fill_value: float
     periods: tuple[Period, ...] = PERIODS
+    # The values the KPI can take, (lower, upper) with None for "no bound"; forecasts never
+    # leave it. None means "from the unit" (see :attr:`domain`).
+    bounds: tuple[float | None, float | None] | None = None
+
+    @property
+    def domain(self) -> tuple[float | None, float | None]:
+        """``bounds``, or from the unit: % -> [0, 100], ratio/share -> [0, 1], else [0, inf)."""
+        if self.bounds is not None:
+            return self.bounds
+        if self.unit == "%":
+            return (0.0, 100.0)
+        if self.unit in ("ratio", "share"):
+            return (0.0, 1.0)
+        return (0.0, None)
 
     @property
     def direction(self) -> Direction:

@@ -3,9 +3,10 @@
 An objective (see ``ospo_metrics.config.Objective``) moves one KPI from a ``baseline`` to a
 ``target`` between ``start`` and ``due``. :func:`evaluate` turns the KPI's per-period table
 (the output of :func:`kpis.series` for :func:`period_for` of the aggregation) into an
-:class:`ObjectiveResult`: the current value, progress, the trend's projection for the due date,
-a status and one plain-language sentence. It is a pure function: everything it needs comes in
-as arguments, so pages, the CLI and the CSV export agree on every status.
+:class:`ObjectiveResult`: the current value, progress, a forecast for the due date with an 80 %
+interval and the probability of reaching the target, a status and plain-language sentences.
+It is a pure function: everything it needs comes in as arguments, so pages, the CLI, alerts
+and the CSV export agree on every status.
 
 Conventions, decided once here:
 
@@ -25,43 +26,61 @@ Conventions, decided once here:
 * **Direction** comes from the objective (``"up"`` when target > baseline, else ``"down"``),
   not from the KPI: OSPOs set targets either way (fewer employee commits on a project they
   want to hand over to its community, for instance).
-* **Progress** = (current - baseline) / (target - baseline): 0 at the baseline, 1.0 at the
-  target, negative when moving away; None when target equals baseline. **Expected progress**
-  is the share of the days from ``start`` to ``due`` gone by ``as_of``, clipped to 0..1.
+* **Progress** = (current - baseline) / (target - baseline), **bounded to 0..1**: 0 at (or
+  behind) the baseline, 1 at the target. A value on the wrong side of the baseline has
+  **moved away** from the target; ``moved_away`` says by how much, as a share of the baseline
+  value (of the baseline-to-target distance when the baseline is 0), e.g. "moved away from the
+  target by 30 %". **Expected progress** is the share of the days from ``start`` to ``due``
+  gone by ``as_of``, clipped to 0..1.
 * **After the due date** the objective is judged as of the due date: values are read as if
   ``as_of`` were the day after ``due`` (so the period ending on the due date counts, later
   data does not), and the verdict no longer changes as the KPI moves on.
-* **Trend**: a least-squares line through the complete periods' values from the period
-  containing ``start`` up to ``as_of``. Each value sits on the first day after its period (the
-  day it became known); the projection is the line's value on the due date. For the rolling
-  aggregations (``median_90d``, ``mean_90d``, ``sum_ytd``, ``sum_since_start``) the points are
-  the aggregation itself computed as of the end of each complete week since ``start``, so the
-  projection is of the number the objective is judged on. At least :data:`MIN_TREND_POINTS`
-  non-missing points are needed; with fewer there is no projection.
+* **Trajectory**: the measured value at the end of each complete period (each value sits on
+  the first day after its period, the day it became known); for the rolling aggregations the
+  aggregation itself computed as of the end of each complete week, so the forecast is of the
+  number the objective is judged on.
+* **Forecast** (:mod:`kpis.forecast`): for level aggregations a damped Theil–Sen trend through
+  the trajectory since the start (completed with the points just before the start when there
+  are fewer than :data:`FIT_POINTS`), with a block-bootstrap interval; for
+  ``sum_ytd``/``sum_since_start`` the current sum plus the weeks still to come, drawn from the
+  recent weeks. Forecasts stay inside the KPI's domain (``domain``: counts and hours never
+  negative, percentages within 0..100). ``probability`` is the forecast's chance that the
+  value judged on the due date reaches the target.
 
 Status rules, checked in this order (see :data:`STATUSES`):
 
-1. ``no data``: no current value (nothing complete yet, or the value is NaN);
+1. ``no data``: no current value (nothing collected, nothing complete yet, or NaN);
 2. ``met``: the current value reached the target in the objective's direction
-   (current >= target going up, current <= target going down), at any time up to the due
-   date; after the due date, only if it had reached it on the due date;
+   (current >= target going up, current <= target going down); after the due date, only if
+   it had reached it on the due date;
 3. ``missed``: ``as_of`` is after the due date and the target was not met;
-4. with a trend: ``on track`` if the projection reaches the target (projected progress >= 1),
-   ``at risk`` if the projected progress is at least 0.75, else ``off track``;
-5. without a trend (too few points): ``on track`` if progress >= expected progress,
-   ``at risk`` if progress >= expected progress - 0.25, else ``off track``. When progress is
-   undefined (target equal to baseline) this fallback says ``off track``.
+4. with a forecast: ``on track`` if the probability is at least :data:`ON_TRACK_PROBABILITY`
+   (70 %), ``at risk`` if at least :data:`AT_RISK_PROBABILITY` (30 %), else ``off track``;
+5. without a forecast (too few points): ``on track`` if progress >= expected progress,
+   ``at risk`` if progress >= expected progress - 0.25, else ``off track``; with the target
+   equal to the baseline, ``off track``.
+
+An objective **moving away** from its target (the fitted trend, or without a forecast the
+current value, points away from it) is never ``on track``: it is ``at risk`` at best.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from kpis.forecast import (
+    NON_NEGATIVE,
+    RECENT_WEEKS,
+    Domain,
+    Forecast,
+    forecast_cumulative,
+    forecast_level,
+)
 from kpis.periods import (
     DATETIME_UNIT,
     Period,
@@ -71,7 +90,6 @@ from kpis.periods import (
     shift,
     timestamp_utc_naive,
 )
-from kpis.timeseries import _is_quiet
 
 AGGREGATIONS: dict[str, str] = {
     "latest": "value of the last complete month (the default)",
@@ -97,6 +115,18 @@ _PERIOD_OF: dict[str, Period] = {
     "sum_since_start": "week",
 }
 _ROLLING: frozenset[str] = frozenset({"median_90d", "mean_90d", "sum_ytd", "sum_since_start"})
+_CUMULATIVE: frozenset[str] = frozenset({"sum_ytd", "sum_since_start"})
+# Where "no value" looks, per aggregation, for the no-data sentence.
+_WINDOW_WORDS: dict[str, str] = {
+    "latest": "the last complete month",
+    "latest_week": "the last complete week",
+    "latest_month": "the last complete month",
+    "latest_quarter": "the last complete quarter",
+    "median_90d": "the complete weeks of the last 90 days",
+    "mean_90d": "the complete weeks of the last 90 days",
+    "sum_ytd": "the complete weeks since 1 January",
+    "sum_since_start": "the complete weeks since the start",
+}
 _WINDOW_90D = pd.Timedelta(days=90)
 _ONE_DAY = pd.Timedelta(days=1)
 
@@ -112,11 +142,16 @@ STATUSES_WORST_FIRST: tuple[str, ...] = (
     "met",
 )
 
-MIN_TREND_POINTS = 3
-# Projected progress from which a miss is close enough to be worth saving: "at risk".
-AT_RISK_PROJECTED = 0.75
-# Fallback without a trend: how far behind the schedule (in progress) still counts as at risk.
+# Probability thresholds of the status (see the module docstring).
+ON_TRACK_PROBABILITY = 0.7
+AT_RISK_PROBABILITY = 0.3
+# Fallback without a forecast: how far behind the schedule (in progress) still counts as at risk.
 AT_RISK_LAG = 0.25
+# A forecast reads the points since the start, or the last FIT_POINTS periods when there are
+# fewer (the periods before the start tell how noisy the KPI is and where it was heading).
+FIT_POINTS = 12
+# A trend flatter than this share of the baseline-to-target distance per 30 days is "flat".
+FLAT_TREND = 0.01
 
 
 @dataclass(frozen=True)
@@ -125,10 +160,14 @@ class ObjectiveResult:
 
     ``current`` is the aggregated KPI value (None when there is none); ``as_of_period`` the
     start of the last complete period it reads (None with no data); ``progress`` the share of
-    the way from baseline to target (None when undefined); ``expected_progress`` the share of
-    the time from start to due gone by ``as_of``; ``projected`` the trend's value for the due
-    date (None without enough points); ``status`` one of :data:`STATUSES`; ``direction``
-    ``"up"`` or ``"down"``; ``explanation`` one sentence for a manager.
+    the way from baseline to target, bounded to 0..1 (None when undefined); ``moved_away`` how
+    far the value moved away from the target (share of the baseline; None unless it did);
+    ``expected_progress`` the share of the time from start to due gone by ``as_of``;
+    ``projected`` the forecast's median for the due date and ``forecast_low``/``forecast_high``
+    its 80 % interval (None without a forecast); ``probability`` the chance of reaching the
+    target (None without a forecast); ``trend`` ``"towards"``, ``"away"`` or ``"flat"``
+    relative to the target (None without a forecast); ``status`` one of :data:`STATUSES`;
+    ``direction`` ``"up"`` or ``"down"``; ``explanation`` one paragraph for a manager.
     """
 
     current: float | None
@@ -139,11 +178,31 @@ class ObjectiveResult:
     status: str
     direction: str
     explanation: str
+    forecast_low: float | None = None
+    forecast_high: float | None = None
+    probability: float | None = None
+    trend: str | None = None
+    moved_away: float | None = None
+    method: str | None = None
     # The measured value at the end of each complete period since the start (columns date,
     # value); not compared, since DataFrames have no single truth value.
     trajectory: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["date", "value"]), compare=False
     )
+    # The forecast band from the last point to the due date (date, low, median, high).
+    band: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["date", "low", "median", "high"]),
+        compare=False,
+    )
+
+    @property
+    def progress_text(self) -> str:
+        """Progress in words: "64 % of the way", "moved away from the target by 30 %"."""
+        if self.moved_away is not None:
+            return f"moved away from the target by {self.moved_away:.0%}"
+        if self.progress is None:
+            return "no progress measure (target equals baseline)"
+        return f"{self.progress:.0%} of the way"
 
 
 def check_aggregation(aggregation: str | None) -> str:
@@ -179,13 +238,15 @@ def evaluate(
     as_of: pd.Timestamp | dt.date,
     aggregation: str | None = None,
     unit: str | None = None,
+    domain: Domain = NON_NEGATIVE,
 ) -> ObjectiveResult:
     """Evaluate one objective on its KPI's per-period table (rules: see the module docstring).
 
     ``series`` has columns ``period_start`` and ``value`` for ``period_for(aggregation)``;
     a table recorded or recognisable as another period kind is rejected with ``ValueError``,
     because its values would silently be read as the wrong periods. ``unit`` (e.g. the KPI's
-    unit) only decorates the explanation.
+    unit) only decorates the explanation; ``domain`` (the KPI's :attr:`kpis.KPI.domain`) is
+    where forecasts must stay.
     """
     name = check_aggregation(aggregation)
     period = _PERIOD_OF[name]
@@ -201,58 +262,82 @@ def evaluate(
 
     direction = "up" if target > baseline else "down"
     expected = _expected_progress(start_day, due_day, today)
-    values = _period_values(series, period, _first_needed(name, period, start_day, end), end)
-
+    history_first = _history_first(name, period, start_day)
+    values = _period_values(
+        series, period, _first_needed(name, period, min(start_day, history_first), end), end
+    )
     current, as_of_period = _current(name, values, period, start_day, end)
-    trajectory = _trajectory(name, values, period, start_day, end)
-    progress = None
+    history = _trajectory(name, values, period, history_first, end, start_day)
+    trajectory = history[history["date"] > start_day].reset_index(drop=True)
+    raw_progress = None
     if current is not None and target != baseline:
-        progress = (current - baseline) / (target - baseline)
+        raw_progress = (current - baseline) / (target - baseline)
+    progress = None if raw_progress is None else min(max(raw_progress, 0.0), 1.0)
+    moved_away = _moved_away(current, baseline, target, raw_progress)
 
-    def result(status: str, projected: float | None = None) -> ObjectiveResult:
-        text = _explain(
-            status,
+    forecast = None
+    if current is not None and not after_due:
+        forecast = _forecast(
+            name,
+            values,
+            history,
+            trajectory,
             current,
-            period,
-            (baseline, target, due_day),
-            progress,
-            expected,
-            projected,
-            after_due,
-            unit,
+            (start_day, due_day, end),
+            target,
+            direction,
+            domain,
         )
-        return ObjectiveResult(
+    band = _band(forecast, name, trajectory, start_day, end)
+    trend = None if forecast is None else _trend(forecast, baseline, target, direction)
+
+    def result(status: str) -> ObjectiveResult:
+        outcome = ObjectiveResult(
             current=current,
             as_of_period=as_of_period,
             progress=progress,
             expected_progress=expected,
-            projected=projected,
+            projected=None if forecast is None else forecast.median,
             status=status,
             direction=direction,
-            explanation=text,
+            explanation="",
+            forecast_low=None if forecast is None else forecast.low,
+            forecast_high=None if forecast is None else forecast.high,
+            probability=None if forecast is None else forecast.probability,
+            trend=trend,
+            moved_away=moved_away,
+            method=None if forecast is None else forecast.method,
             trajectory=trajectory,
+            band=band,
         )
+        text = _explain(outcome, name, period, (baseline, target, due_day), after_due, unit)
+        return replace(outcome, explanation=text)
 
     if current is None:
         return result("no data")
-    projected = _projection(trajectory, start_day, due_day)
     if _reached(current, target, direction):
-        return result("met", projected)
+        return result("met")
     if after_due:
-        return result("missed", projected)
-    if projected is not None:
-        if _reached(projected, target, direction):
-            return result("on track", projected)
-        if target != baseline:
-            projected_progress = (projected - baseline) / (target - baseline)
-            if projected_progress >= AT_RISK_PROJECTED:
-                return result("at risk", projected)
-        return result("off track", projected)
-    if progress is not None and progress >= expected:
-        return result("on track")
-    if progress is not None and progress >= expected - AT_RISK_LAG:
-        return result("at risk")
-    return result("off track")
+        return result("missed")
+    if forecast is not None:
+        if forecast.probability >= ON_TRACK_PROBABILITY:
+            status = "on track"
+        elif forecast.probability >= AT_RISK_PROBABILITY:
+            status = "at risk"
+        else:
+            status = "off track"
+        away = trend == "away"
+    else:
+        if raw_progress is not None and raw_progress >= expected:
+            status = "on track"
+        elif raw_progress is not None and raw_progress >= expected - AT_RISK_LAG:
+            status = "at risk"
+        else:
+            status = "off track"
+        away = moved_away is not None
+    if away and status == "on track":
+        status = "at risk"  # moving away from the target is never on track
+    return result(status)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -309,10 +394,20 @@ def _period_values(
     # Duplicated periods: the last row wins, as in latest_change.
     table = table.drop_duplicates("period_start", keep="last").set_index("period_start")
     values = table["value"].reindex(index)
-    for missing in index[~index.isin(table.index)]:
-        # Same rule as latest_change: quiet periods outside the data span take the fill value.
-        if _is_quiet(missing, series.attrs):
-            values[missing] = float(series.attrs["fill_value"])
+    missing = ~index.isin(table.index)
+    if missing.any() and "fill_value" in series.attrs:
+        # Same rule as latest_change (_is_quiet): quiet periods outside the data span take the
+        # fill value; inside it a missing row is unknown.
+        first_data, last_data = series.attrs.get("data_first"), series.attrs.get("data_last")
+        if "data_first" in series.attrs and first_data is None:
+            # The KPI has no input at all (an empty database, a scope with nothing in it):
+            # nothing was measured, so the objective has no data rather than a value of 0.
+            quiet = np.zeros(len(index), dtype=bool)
+        elif first_data is None or last_data is None:
+            quiet = missing
+        else:
+            quiet = missing & ((index < first_data) | (index > last_data))
+        values[quiet] = float(series.attrs["fill_value"])
     values.index = pd.DatetimeIndex(values.index).astype(DATETIME_UNIT)
     return values
 
@@ -325,21 +420,32 @@ def _year_start(end: pd.Timestamp) -> pd.Timestamp:
 
 def _rolling(name: str, weeks: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> float | None:
     """The rolling aggregation as of ``end`` (exclusive) over the complete weekly values."""
-    window = weeks[weeks.index < period_floor(end, "week")]
+    index = weeks.index.to_numpy(dtype="datetime64[ns]")
+    return _rolling_arrays(name, index, weeks.to_numpy(dtype="float64"), start, end)
+
+
+def _rolling_arrays(
+    name: str, index: np.ndarray, values: np.ndarray, start: pd.Timestamp, end: pd.Timestamp
+) -> float | None:
+    # numpy on sorted week starts: trajectories evaluate this once per week of history.
     if name in ("median_90d", "mean_90d"):
-        window = window[window.index >= end - _WINDOW_90D]
+        lower = end - _WINDOW_90D
     elif name == "sum_ytd":
-        window = window[window.index >= _year_start(end)]
+        lower = _year_start(end)
     else:  # sum_since_start
-        window = window[window.index >= start]
-    window = window.dropna()
-    if window.empty:
+        lower = start
+    cutoff = period_floor(end, "week")
+    low = np.searchsorted(index, np.datetime64(lower.as_unit("ns")), side="left")
+    high = np.searchsorted(index, np.datetime64(cutoff.as_unit("ns")), side="left")
+    window = values[low:high]
+    window = window[~np.isnan(window)]
+    if window.size == 0:
         return None
     if name == "median_90d":
-        return float(window.median())
+        return float(np.median(window))
     if name == "mean_90d":
-        return float(window.mean())
-    return float(window.sum())
+        return float(np.mean(window))
+    return float(np.sum(window))
 
 
 def _current(
@@ -355,38 +461,124 @@ def _current(
     return value, last
 
 
+def _history_first(name: str, period: Period, start: pd.Timestamp) -> pd.Timestamp:
+    """First period of the history a forecast may read: a few periods before the start, so a
+    young objective still has enough points (sums since the start have nothing before it)."""
+    first = period_floor(start, period)
+    return first if name in _CUMULATIVE else shift(first, period, -FIT_POINTS)
+
+
 def _trajectory(
-    name: str, values: pd.Series, period: Period, start: pd.Timestamp, end: pd.Timestamp
+    name: str,
+    values: pd.Series,
+    period: Period,
+    first: pd.Timestamp,
+    end: pd.Timestamp,
+    start: pd.Timestamp,
 ) -> pd.DataFrame:
     """The measured value (the aggregation itself for rolling ones) at the end of each complete
-    period since the start: what the trend is fitted to, and what a chart of the objective shows.
+    period from ``first``: what the forecast is fitted to, and what a chart of the objective
+    shows.
     """
-    first = period_floor(start, period)
-    starts = values.index[(values.index >= first) & (values.index < period_floor(end, period))]
+    keep = (values.index >= first) & (values.index < period_floor(end, period))
+    index = values.index.to_numpy(dtype="datetime64[ns]")
+    array = values.to_numpy(dtype="float64")
     points: list[tuple[pd.Timestamp, float]] = []
-    for period_start in starts:
+    for period_start, own in zip(values.index[keep], array[keep], strict=True):
         known_on = shift(period_start, period, 1)  # the day after the period's last day
-        if name in _ROLLING:
-            value = _rolling(name, values, start, known_on)
-        else:
-            value = float(values[period_start])
+        value = _rolling_arrays(name, index, array, start, known_on) if name in _ROLLING else own
         if value is not None and not math.isnan(value):
-            points.append((known_on, value))
+            points.append((known_on, float(value)))
     return pd.DataFrame(points, columns=["date", "value"]).astype(
         {"date": DATETIME_UNIT, "value": "float64"}
     )
 
 
-def _projection(trajectory: pd.DataFrame, start: pd.Timestamp, due: pd.Timestamp) -> float | None:
-    """The least-squares line's value on the due date, or None with too few points."""
-    if len(trajectory) < MIN_TREND_POINTS:
+def _forecast(
+    name: str,
+    values: pd.Series,
+    history: pd.DataFrame,
+    trajectory: pd.DataFrame,
+    current: float,
+    days: tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp],
+    target: float,
+    direction: str,
+    domain: Domain,
+) -> Forecast | None:
+    start, due, end = days
+    judged_on = due + _ONE_DAY  # values known on the day after the due date count
+    if name in _CUMULATIVE:
+        complete = values[values.index < period_floor(end, "week")].dropna()
+        recent = complete.to_numpy(dtype="float64")[-RECENT_WEEKS:]
+        base, weeks_left = current, _weeks_left(name, start, end, judged_on)
+        if name == "sum_ytd" and _year_start(judged_on) > _year_start(end):
+            base = 0.0  # the due date's year starts from zero
+        return forecast_cumulative(base, recent, weeks_left, target, direction)
+    points = trajectory if len(trajectory) >= FIT_POINTS else history.tail(FIT_POINTS)
+    x = np.array([(day - start).days for day in points["date"]], dtype="float64")
+    y = points["value"].to_numpy(dtype="float64")
+    return forecast_level(x, y, float((judged_on - start).days), target, direction, domain)
+
+
+def _weeks_left(name: str, start: pd.Timestamp, end: pd.Timestamp, judged_on: pd.Timestamp) -> int:
+    """Complete weeks that will count in the sum on the due date but are not complete now."""
+    first = period_floor(end, "week")  # the running week
+    last = shift(period_floor(judged_on, "week"), "week", -1)
+    if name == "sum_ytd":
+        first = max(first, period_floor(_year_start(judged_on) + pd.Timedelta(days=6), "week"))
+    else:
+        first = max(first, period_floor(start + pd.Timedelta(days=6), "week"))
+    return max(0, (last - first).days // 7 + 1)
+
+
+def _band(
+    forecast: Forecast | None,
+    name: str,
+    trajectory: pd.DataFrame,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+) -> pd.DataFrame:
+    columns = ["date", "low", "median", "high"]
+    if forecast is None or not forecast.band:
+        return pd.DataFrame(columns=columns)
+    if name in _CUMULATIVE:
+        known = period_floor(end, "week")  # the day the last complete week became known
+        rows = [
+            (known + pd.Timedelta(days=7 * step), low, mid, high)
+            for step, low, mid, high in forecast.band
+        ]
+    else:
+        rows = [
+            (start + pd.Timedelta(days=round(step)), low, mid, high)
+            for step, low, mid, high in forecast.band
+        ]
+        if len(trajectory):
+            last = trajectory.iloc[-1]
+            rows.insert(0, (last["date"], last["value"], last["value"], last["value"]))
+    return pd.DataFrame(rows, columns=columns).astype({"date": DATETIME_UNIT})
+
+
+def _trend(forecast: Forecast, baseline: float, target: float, direction: str) -> str:
+    """Whether the fitted trend heads towards the target, away from it, or is flat."""
+    scale = abs(target - baseline) or abs(baseline) or 1.0
+    tolerance = FLAT_TREND * scale / 30
+    slope = forecast.slope_per_day if direction == "up" else -forecast.slope_per_day
+    if slope > tolerance:
+        return "towards"
+    if slope < -tolerance:
+        return "away"
+    return "flat"
+
+
+def _moved_away(
+    current: float | None, baseline: float, target: float, raw_progress: float | None
+) -> float | None:
+    """How far the value moved away from the target: a share of the baseline value (of the
+    baseline-to-target distance when the baseline is 0); None unless it moved away."""
+    if current is None or raw_progress is None or raw_progress >= 0:
         return None
-    x = np.array([(day - start).days for day in trajectory["date"]], dtype="float64")
-    y = trajectory["value"].to_numpy(dtype="float64")
-    if np.ptp(x) == 0:  # cannot happen with distinct periods; guards polyfit all the same
-        return None
-    slope, intercept = np.polyfit(x, y, 1)
-    return float(intercept + slope * (due - start).days)
+    scale = abs(baseline) if baseline != 0 else abs(target - baseline)
+    return abs(current - baseline) / scale
 
 
 # --------------------------------------------------------------------------- explanation
@@ -406,32 +598,42 @@ def _with_unit(text: str, unit: str | None) -> str:
 
 
 def _explain(
-    status: str,
-    current: float | None,
+    result: ObjectiveResult,
+    name: str,
     period: Period,
     objective: tuple[float, float, pd.Timestamp],
-    progress: float | None,
-    expected: float,
-    projected: float | None,
     after_due: bool,
     unit: str | None,
 ) -> str:
     baseline, target, due = objective
     due_text = f"{due:%Y-%m-%d}"
     goal = f"target {_with_unit(_number(target), unit)} by {due_text}"
+    status, current = result.status, result.current
     if status == "no data" or current is None:
-        return f"No value for the last complete {period} yet, {goal}: no data."
-    now = _with_unit(f"{current:,.1f}", unit)
-    when = "on the due date" if after_due else "now"
+        return f"No value in {_WINDOW_WORDS[name]} yet ({goal}): no data."
+    now = _with_unit(_value(current), unit)
     if status in ("met", "missed"):
+        when = "on the due date" if after_due else "now"
         return f"{now} {when}, {goal}: {status}."
-    way = (
-        f"{progress:.0%} of the way from {_number(baseline)} to {_number(target)}"
-        if progress is not None
-        else f"starting from {_number(baseline)}"
+    way = f"{result.progress_text} from {_number(baseline)} to {_number(target)}"
+    if result.moved_away is not None:
+        way = f"{result.progress_text} (baseline {_number(baseline)}, target {_number(target)})"
+    text = f"{now} now, {way}, with {result.expected_progress:.0%} of the time gone."
+    if result.probability is None:
+        return (
+            f"{text} Too few points for a forecast, so progress is compared with the "
+            f"schedule ({goal}): {status}."
+        )
+    low, high = _value(result.forecast_low), _value(result.forecast_high)
+    forecast = (
+        f" Forecast for {due_text}: {_with_unit(_value(result.projected), unit)} "
+        f"(80% range {low} to {high}), a {result.probability:.0%} chance of reaching "
+        f"{_number(target)}"
     )
-    schedule = f"with {expected:.0%} of the time gone"
-    if projected is None:
-        return f"{now} now, {way} {schedule} (too few points for a trend), {goal}: {status}."
-    trend = _with_unit(f"{projected:,.1f}", unit)
-    return f"{now} now, {way} {schedule}; the trend points to {trend} by {due_text}: {status}."
+    if result.trend == "away":
+        forecast += ", and the trend points away from the target"
+    return f"{text}{forecast}: {status}."
+
+
+def _value(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.1f}"

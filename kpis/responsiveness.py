@@ -129,6 +129,8 @@ RESPONSIVENESS_KPIS: tuple[KPI, ...] = (
         compute=change_request_closure_ratio,
         group="responsiveness",
         fill_value=NO_VALUE,
+        # More can close than open in a period (the backlog shrinks): no upper bound.
+        bounds=(0.0, None),
     ),
     KPI(
         id="change_requests_accepted",

@@ -7,6 +7,7 @@ import streamlit as st
 from ospo_metrics import ui
 from ospo_metrics.objectives import objectives_table
 from ospo_metrics.report import HEADLINE_KPIS, render_html
+from ospo_metrics.strategy.goals import ROLLUP_RULE, goal_summaries
 
 context = ui.context()
 st.title("Impact summary")
@@ -25,7 +26,11 @@ st.subheader("Objectives")
 if summary.objectives:
     ui.objectives_summary(summary.objectives)
     table = objectives_table(summary.objectives)
-    ui.table(table[["title", "goal", "baseline", "current", "target", "unit", "due", "status"]])
+    for goal in goal_summaries(summary.objectives):
+        st.markdown(f"**{ui.STATUS_ICONS[goal.status]} {ui.plain(goal.title)}** — {goal.status}")
+        rows = table[table["goal"] == goal.goal]
+        ui.table(rows[["title", "baseline", "current", "target", "unit", "due", "status"]])
+    st.caption(f"Goals: {ROLLUP_RULE}")
 else:
     st.info("No objectives are configured (`objectives:` in `ospo.yml`).", icon="🎯")
 

@@ -162,41 +162,59 @@ def sixteen_weeks(values: list[float], as_of: str = "2026-04-01", **kw) -> Objec
     )
 
 
-def test_rising_series_projected_past_the_target_is_on_track() -> None:
-    # Weeks of 03-02 .. 03-23: 10, 12, 14, 16; the week of 03-30 (500) is still running.
-    result = sixteen_weeks([10, 12, 14, 16, 500])
-    # Line through (7, 10) .. (28, 16): slope 2/7 per day; at x = 112: 10 + 105 * 2/7 = 40.
-    assert result.projected == pytest.approx(40.0)
-    assert result.current == 16.0
-    assert result.as_of_period == pd.Timestamp("2026-03-23")
-    assert result.progress == pytest.approx(0.3)  # (16 - 10) / (30 - 10)
-    assert result.expected_progress == pytest.approx(30 / 112)  # 03-02 .. 04-01 = 30 days
+def test_steady_rise_past_the_target_is_on_track() -> None:
+    # 16 weeks: 10, 12, 14, ... known by 2026-04-29 (8 complete weeks, the running one 500).
+    result = sixteen_weeks([10, 12, 14, 16, 18, 20, 22, 24, 500], as_of="2026-04-29")
+    assert result.current == 24.0
+    assert result.progress == pytest.approx(0.7)  # (24 - 10) / (30 - 10)
     assert result.direction == "up"
+    assert result.trend == "towards"
+    assert result.projected > 30
+    assert result.forecast_low <= result.projected <= result.forecast_high
+    assert result.probability >= 0.7
     assert result.status == "on track"
-    assert result.explanation == (
-        "16.0 now, 30% of the way from 10 to 30 with 27% of the time gone; "
-        "the trend points to 40.0 by 2026-06-22: on track."
-    )
+    assert result.explanation.startswith("24.0 now, 70% of the way from 10 to 30, with 52% of")
+    assert "chance of reaching 30: on track." in result.explanation
+    # The band starts at the last measured point and ends on the day after the due date.
+    assert result.band["date"].iloc[0] == result.trajectory["date"].iloc[-1]
+    assert result.band["date"].iloc[-1] == pd.Timestamp("2026-06-23")
 
 
 def test_flat_series_is_off_track() -> None:
-    result = sixteen_weeks([12, 12, 12, 12])
-    # Projection 12: projected progress (12 - 10) / 20 = 0.1 < 0.75.
+    result = sixteen_weeks([12] * 8, as_of="2026-04-29")
     assert result.projected == pytest.approx(12.0)
+    assert result.trend == "flat"
+    assert result.probability == 0.0
     assert result.status == "off track"
 
 
-def test_slightly_short_is_at_risk() -> None:
-    result = sixteen_weeks([10, 11.2, 12.4, 13.6])
-    # Slope 1.2/7 per day; at x = 112: 10 + 105 * 1.2/7 = 28; (28 - 10) / 20 = 0.9 in [0.75, 1).
-    assert result.projected == pytest.approx(28.0)
-    assert result.status == "at risk"
+def test_moving_away_is_never_on_track() -> None:
+    # Lower is better (baseline 70 h, target 48 h), the median rose for 8 weeks: it moved
+    # away from the target by (198.7 - 70) / 70 = 184 %, and the forecast stays >= 0.
+    result = sixteen_weeks(
+        [70, 75, 82, 95, 110, 130, 160, 198.7], as_of="2026-04-29", baseline=70, target=48
+    )
+    assert result.direction == "down"
+    assert result.progress == 0.0
+    assert result.moved_away == pytest.approx(128.7 / 70)
+    assert result.trend == "away"
+    assert result.status == "off track"
+    assert result.forecast_low >= 0
+    assert "moved away from the target by 184% (baseline 70, target 48)" in result.explanation
+    # Just short of the target with the latest weeks rising again: the forecast may well
+    # reach 48, but a trend away from the target caps the status at "at risk".
+    near = sixteen_weeks(
+        [30, 31, 32, 33, 34, 35, 36, 49], as_of="2026-04-29", baseline=70, target=48
+    )
+    assert near.probability >= 0.7
+    assert near.trend == "away"
+    assert near.status == "at risk"
 
 
 def test_met_early() -> None:
     result = sixteen_weeks([10, 20, 25, 31])
     assert result.current == 31.0
-    assert result.progress == pytest.approx(1.05)  # (31 - 10) / 20
+    assert result.progress == 1.0  # bounded: (31 - 10) / 20 = 1.05
     assert result.status == "met"
     assert result.explanation == "31.0 now, target 30 by 2026-06-22: met."
 
@@ -216,41 +234,73 @@ def test_missed_after_due_is_judged_on_the_due_date() -> None:
 
 
 def test_too_few_points_compares_progress_with_the_schedule() -> None:
-    # On 2026-03-18 only the weeks of 03-02 and 03-09 are complete: 2 points, no trend.
-    # Expected progress 16 / 112 = 0.1429.
+    # On 2026-03-18 only the weeks of 03-02 and 03-09 are complete, and the table starts at
+    # the start: 2 points, no forecast. Expected progress 16 / 112 = 0.1429.
     on = sixteen_weeks([10, 13], as_of="2026-03-18")  # progress 3 / 20 = 0.15 >= 0.1429
-    assert on.projected is None
+    assert on.projected is None and on.probability is None
     assert on.expected_progress == pytest.approx(16 / 112)
     assert on.progress == pytest.approx(0.15)
     assert on.status == "on track"
-    assert "too few points for a trend" in on.explanation
+    assert "Too few points for a forecast" in on.explanation
     # progress 1 / 20 = 0.05 >= 0.1429 - 0.25 = -0.107: at risk.
     assert sixteen_weeks([10, 11], as_of="2026-03-18").status == "at risk"
-    # progress -6 / 20 = -0.3 < -0.107: off track.
-    assert sixteen_weeks([10, 4], as_of="2026-03-18").status == "off track"
+    # 4 is below the baseline: moved away by 60 % of the baseline, progress 0; off track.
+    away = sixteen_weeks([10, 4], as_of="2026-03-18")
+    assert (away.progress, away.moved_away, away.status) == (0.0, pytest.approx(0.6), "off track")
+    # Slightly below the baseline on the first day: within the lag (at risk), never on track.
+    assert sixteen_weeks([10, 9.5], as_of="2026-03-03").status in ("no data", "at risk")
 
 
-def test_nan_points_are_left_out_of_the_trend() -> None:
-    # Points (7, 10), (21, 14), (28, 16): three left, still on the line 10 + (x - 7) * 2/7.
-    result = sixteen_weeks([10, NAN, 14, 16])
-    assert result.projected == pytest.approx(40.0)
-    assert result.status == "on track"
-    # Two NaN weeks leave two points: no projection, the schedule fallback decides.
-    assert sixteen_weeks([10, NAN, NAN, 16]).projected is None
+def test_weeks_before_the_start_complete_a_young_objective() -> None:
+    # Eight weeks before the start (from 2026-01-05) and two after: the forecast reads the
+    # last FIT_POINTS known values, so a two-week-old objective already has a band.
+    series = weekly("2026-01-05", [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 99])
+    result = evaluate(
+        series,
+        baseline=18,
+        target=30,
+        start=START,
+        due=DUE,
+        as_of=pd.Timestamp("2026-03-18"),
+        aggregation="latest_week",
+    )
+    assert len(result.trajectory) == 2  # the chart's history since the start
+    assert result.probability is not None
+    assert result.trend == "towards"
 
 
-def test_rolling_aggregation_projects_the_rolling_value() -> None:
-    # 5 a week: the sum since start is 5, 10, 15, 20 at x = 7 .. 28: slope 5/7, 80 at x = 112.
-    flat_counts = [5.0] * 4
-    on = sixteen_weeks(flat_counts, baseline=0, target=75, aggregation="sum_since_start")
+def test_nan_points_are_left_out_of_the_forecast() -> None:
+    with_gap = sixteen_weeks([10, 12, NAN, 16, 18, 20, 22, 24], as_of="2026-04-29")
+    assert len(with_gap.trajectory) == 7
+    assert with_gap.status == "on track"
+
+
+def test_running_sum_forecast_adds_the_weeks_to_come() -> None:
+    # 5 a week: 20 after four weeks (as of 2026-04-01, the running week starts 03-30). The due
+    # date 06-22 is a Monday, so the weeks of 03-30 .. 06-15 (12 weeks) still count: every
+    # replicate of a constant 5 a week says 20 + 12 * 5 = 80.
+    on = sixteen_weeks([5.0] * 4, baseline=0, target=75, aggregation="sum_since_start")
     assert on.current == 20.0
     assert on.projected == pytest.approx(80.0)
+    assert (on.forecast_low, on.forecast_high) == (80.0, 80.0)
+    assert on.probability == 1.0
     assert on.status == "on track"
-    # Target 100: projected progress 80 / 100 = 0.8, at risk.
-    assert (
-        sixteen_weeks(flat_counts, baseline=0, target=100, aggregation="sum_since_start").status
-        == "at risk"
+    off = sixteen_weeks([5.0] * 4, baseline=0, target=100, aggregation="sum_since_start")
+    assert (off.probability, off.status) == (0.0, "off track")
+    assert off.band["median"].iloc[0] == 20.0 and off.band["median"].iloc[-1] == 80.0
+
+
+def test_percentage_forecasts_stay_below_100() -> None:
+    result = sixteen_weeks(
+        [80, 86, 90, 94, 97, 98, 99, 99.5],
+        as_of="2026-04-29",
+        baseline=80,
+        target=100,
+        domain=(0.0, 100.0),
+        unit="%",
     )
+    assert result.forecast_high <= 100
+    assert result.band["high"].max() <= 100
 
 
 def test_sum_ytd_judged_after_due_reads_the_due_year() -> None:
@@ -277,10 +327,10 @@ def test_sum_ytd_judged_after_due_reads_the_due_year() -> None:
 TTFR = {"baseline": 70, "target": 48, "start": dt.date(2026, 10, 1), "due": dt.date(2027, 6, 30)}
 
 
-def test_lower_is_better_on_track() -> None:
-    # Monthly medians Oct 2026 .. Jan 2027; on 2027-02-10 January is the last complete month.
+def test_lower_is_better_falling_towards_the_target() -> None:
+    # Monthly medians from July (before the start) to January: falling steadily by ~4 h a month.
     result = evaluate(
-        monthly("2026-10-01", [68, 64, 60, 56, 20]),
+        monthly("2026-07-01", [80, 76, 72, 68, 64, 60, 56, 20]),
         as_of=dt.date(2027, 2, 10),
         unit="hours",
         **TTFR,
@@ -289,23 +339,25 @@ def test_lower_is_better_on_track() -> None:
     assert result.current == 56.0
     assert result.progress == pytest.approx(14 / 22)  # (56 - 70) / (48 - 70) = 0.636
     assert result.expected_progress == pytest.approx(132 / 272)  # 2026-10-01 .. 2027-02-10
-    # Points at x = 31, 61, 92, 123 days (Nov 1 .. Feb 1), y = 68, 64, 60, 56:
-    # mean x 76.75, mean y 62; Sxy = -614, Sxx = 4712.75, slope -0.130285;
-    # at x = 272: 62 - 195.25 * 0.130285 = 36.562 <= 48.
-    assert result.projected == pytest.approx(36.5619, abs=1e-3)
-    assert result.status == "on track"
-    assert result.explanation.endswith("the trend points to 36.6 hours by 2027-06-30: on track.")
+    assert result.trend == "towards"
+    assert 0 < result.forecast_low < result.projected < 56
+    assert result.forecast_high > result.projected
+    # A damped trend (see kpis.forecast) is more modest than the straight line (36.6 h).
+    assert result.status in ("on track", "at risk", "off track")
+    assert "Forecast for 2027-06-30:" in result.explanation
+    assert "hours (80% range" in result.explanation
 
 
 def test_lower_is_better_flat_and_met() -> None:
-    flat = evaluate(monthly("2026-10-01", [70, 70, 70, 70]), as_of=dt.date(2027, 2, 10), **TTFR)
-    # Projection 70: projected progress (70 - 70) / (48 - 70) = 0.
+    flat = evaluate(
+        monthly("2026-06-01", [70, 70, 70, 70, 70, 70, 70, 70]), as_of=dt.date(2027, 2, 10), **TTFR
+    )
     assert flat.projected == pytest.approx(70.0)
     assert flat.status == "off track"
     met = evaluate(
         monthly("2026-10-01", [60, 31]), as_of=dt.date(2026, 12, 1), unit="hours", **TTFR
     )
-    assert met.progress == pytest.approx(39 / 22)  # (31 - 70) / (48 - 70)
+    assert met.progress == 1.0  # bounded: (31 - 70) / (48 - 70) = 1.77 is past the target
     assert met.status == "met"
     assert met.explanation == "31.0 hours now, target 48 hours by 2027-06-30: met."
 
@@ -324,8 +376,29 @@ def test_empty_series_is_no_data() -> None:
         projected=None,
         status="no data",
         direction="down",
-        explanation="No value for the last complete month yet, target 48 by 2027-06-30: no data.",
+        explanation="No value in the last complete month yet (target 48 by 2027-06-30): no data.",
     )
+
+
+def test_median_90d_without_values_says_where_it_looked() -> None:
+    empty = pd.DataFrame({"period_start": pd.to_datetime([]), "value": []})
+    result = evaluate(empty, as_of=dt.date(2027, 2, 10), aggregation="median_90d", **TTFR)
+    assert result.status == "no data"
+    assert result.explanation.startswith("No value in the complete weeks of the last 90 days")
+
+
+def test_median_90d_reads_the_weeks_of_the_last_90_days() -> None:
+    # 30 weekly medians of 60 h from 2026-06-01; on 2027-01-06 the last 12 complete weeks
+    # hold 60 each: the 90-day median is 60 and the forecast has plenty of points.
+    result = evaluate(
+        weekly("2026-06-01", [60.0] * 32),
+        as_of=dt.date(2027, 1, 6),
+        aggregation="median_90d",
+        **TTFR,
+    )
+    assert result.current == 60.0
+    assert result.probability is not None
+    assert result.status == "off track"
 
 
 def test_nan_current_value_is_no_data_even_after_due() -> None:
@@ -339,7 +412,7 @@ def test_target_equal_to_baseline() -> None:
     assert result.direction == "down"  # "up" only when the target is above the baseline
     assert result.progress is None
     assert result.status == "off track"
-    assert "starting from 10" in result.explanation
+    assert "no progress measure (target equals baseline)" in result.explanation
 
 
 def test_status_rank_sorts_worst_first() -> None:

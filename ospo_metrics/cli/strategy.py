@@ -46,6 +46,12 @@ def objectives_command(context: Context, args: argparse.Namespace) -> int:
         write_output(to_csv(table), args.output)
     for row in table.itertuples():
         print(f"{row.status:10} {row.objective:30} {row.explanation}")
+    from ospo_metrics.strategy.goals import ROLLUP_RULE, goal_summaries
+
+    print("\ngoals:")
+    for goal in goal_summaries(views):
+        print(f"{goal.status:10} {goal.goal:30} {goal.objectives} objective(s)")
+    print(f"({ROLLUP_RULE})")
     return 0
 
 

@@ -305,7 +305,11 @@ class Objective(_Model):
     target: float
     start: dt.date | None = None
     due: dt.date
-    goal: Literal["partner", "community", "ecosystem", "organizational"] | None = None
+    # One of the OSPO book's impact goals (partner, community, ecosystem, organizational) or a
+    # theme of your own (a slug such as "public-sector").
+    goal: Slug | None = None
+    # Who answers for it (a name or an e-mail address); alerts go to them (see `alerts:`).
+    owner: NonEmptyStr | None = None
 
     @field_validator("kpi")
     @classmethod

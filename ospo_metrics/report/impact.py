@@ -16,6 +16,7 @@ from kpis.schema import Frames
 from kpis.upstream import top_upstream_projects
 from ospo_metrics.formatting import format_delta, format_value
 from ospo_metrics.objectives import ObjectiveView
+from ospo_metrics.strategy.goals import goals_html
 
 # The five numbers an executive reads first: impact upstream, community health, responsiveness.
 HEADLINE_KPIS = (
@@ -109,6 +110,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: .3em .5em; text-align: left; }
 <h1>{e(summary.organization)}: open source impact</h1>
 <p>As of {summary.as_of:%Y-%m-%d}; headline numbers for the {e(period)}.</p>{demo}
 <div class="tiles">{tiles}</div>
+{goals_html(summary.objectives)}
 <h2>Objectives</h2>
 <table><tr><th>Objective</th><th>Goal</th><th>Baseline</th><th>Now</th><th>Target</th>
 <th>Due</th><th>Status</th></tr>{objective_rows or no_objectives}</table>

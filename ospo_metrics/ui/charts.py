@@ -68,37 +68,10 @@ def kpi_trend(kpi_id: str, data: Frames, period: str, scope: str = "all") -> pd.
 
 
 def objective_chart(view: ObjectiveView) -> None:
-    """What the objective measures since its start, with baseline, target, trend and due date."""
-    objective, result = view.objective, view.result
-    points = result.trajectory
-    if points.empty:
+    """The objective's history, baseline, target, forecast band and due date (with a legend)."""
+    from ospo_metrics.strategy.charts import objective_figure
+
+    if view.result.trajectory.empty:
         empty_state("No data for this objective's KPI and scope since its start yet.")
         return
-    figure = go.Figure()
-    figure.add_scatter(
-        x=points["date"],
-        y=points["value"],
-        mode="lines+markers",
-        name="measured",
-        hovertemplate=f"%{{y:,.2f}} {view.unit}<extra>%{{x|%Y-%m-%d}}</extra>",
-    )
-    due = pd.Timestamp(objective.due)
-    if result.projected is not None:
-        last = points.iloc[-1]
-        figure.add_scatter(
-            x=[last["date"], due],
-            y=[last["value"], result.projected],
-            mode="lines",
-            line={"dash": "dash", "color": "gray"},
-            name="trend to the due date",
-            hovertemplate=f"%{{y:,.2f}} {view.unit}<extra>trend</extra>",
-        )
-    figure.add_hline(
-        y=objective.target, line_dash="dash", line_color="green", annotation_text="target"
-    )
-    figure.add_hline(
-        y=objective.baseline.value, line_dash="dot", line_color="gray", annotation_text="baseline"
-    )
-    figure.add_vline(x=due, line_dash="dot", line_color="red")
-    _layout(figure, f"{objective.title} ({view.unit})", view.unit, "end of period")
-    st.plotly_chart(figure, width="stretch")
+    st.plotly_chart(objective_figure(view), width="stretch")

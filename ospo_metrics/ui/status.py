@@ -10,12 +10,13 @@ from ospo_metrics.objectives import ObjectiveView
 OBJECTIVE_COLUMNS = [
     "title",
     "status",
-    "scope",
+    "goal",
     "baseline",
     "current",
     "target",
     "unit",
-    "progress_pct",
+    "progress",
+    "probability_pct",
     "due",
 ]
 
