@@ -16,6 +16,9 @@ from kpis.registry import KPI, REGISTRY, UnknownKPIError, get
 from kpis.schema import (
     COMMIT_COLUMNS,
     COMMITS_SCHEMA,
+    CONTRIBUTION_COLUMNS,
+    CONTRIBUTION_KINDS,
+    CONTRIBUTIONS_SCHEMA,
     INDEPENDENT,
     ISSUE_COLUMNS,
     ISSUES_SCHEMA,
@@ -25,14 +28,25 @@ from kpis.schema import (
     UPSTREAM,
     Frames,
     commits_frame,
+    contributions_frame,
     empty_frames,
     issues_frame,
 )
-from kpis.timeseries import SERIES_COLUMNS, Change, latest_change, series
+from kpis.timeseries import (
+    SERIES_COLUMNS,
+    Change,
+    coverage_at,
+    latest_change,
+    series,
+    with_coverage,
+)
 
 __all__ = [
     "COMMITS_SCHEMA",
     "COMMIT_COLUMNS",
+    "CONTRIBUTIONS_SCHEMA",
+    "CONTRIBUTION_COLUMNS",
+    "CONTRIBUTION_KINDS",
     "INDEPENDENT",
     "ISSUES_SCHEMA",
     "ISSUE_COLUMNS",
@@ -50,6 +64,8 @@ __all__ = [
     "UnknownKPIError",
     "bucket",
     "commits_frame",
+    "contributions_frame",
+    "coverage_at",
     "empty_frames",
     "get",
     "issues_frame",
@@ -57,4 +73,5 @@ __all__ = [
     "period_floor",
     "period_range",
     "series",
+    "with_coverage",
 ]

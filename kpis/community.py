@@ -1,4 +1,5 @@
-"""Community KPIs computed from the commits frame.
+"""Community KPIs computed from the commits frame (contributor counts over every kind of
+contribution live in :mod:`kpis.contributors`).
 
 Every function here counts only *human code commits*: commits by bots and merge commits
 are removed first, so a merge button or a dependency bot never looks like a contributor.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis._util import count_by, flag, nunique_by, result, smallest_majority_by
+from kpis._util import count_by, flag, result, smallest_majority_by
 from kpis.kpi import CHAOSS_KB, KPI, NO_VALUE
 from kpis.periods import Period, bucket
 from kpis.schema import NON_ORGANIZATIONS, Frames
@@ -27,21 +28,6 @@ def commits(frames: Frames, period: Period) -> pd.Series:
     """Number of human, non-merge commits authored in each period."""
     human = human_commits(frames.commits)
     return count_by(bucket(human["authored_at"], period))
-
-
-def active_contributors(frames: Frames, period: Period) -> pd.Series:
-    """Number of distinct people who authored at least one human commit in each period."""
-    human = human_commits(frames.commits)
-    return nunique_by(human["author_id"], bucket(human["authored_at"], period))
-
-
-def new_contributors(frames: Frames, period: Period) -> pd.Series:
-    """Number of people whose first human commit in the whole frame falls in each period."""
-    human = human_commits(frames.commits)
-    # The first commit is taken over the frame's entire history, never over a display
-    # window: someone active since 2019 must not reappear as "new" in this quarter.
-    first = human.groupby("author_id")["authored_at"].min()
-    return count_by(bucket(first, period))
 
 
 def contributor_absence_factor(frames: Frames, period: Period) -> pd.Series:
@@ -99,38 +85,6 @@ COMMUNITY_KPIS: tuple[KPI, ...] = (
         fill_value=0.0,
     ),
     KPI(
-        id="active_contributors",
-        title="Active contributors",
-        unit="people",
-        definition=(
-            "Number of different people who authored at least one commit in the period; a "
-            "person with several e-mail addresses counts once. Bots and merge commits are not "
-            "counted; 0 when there were no commits."
-        ),
-        chaoss=f"Contributors — {CHAOSS_KB}metric-contributors/",
-        higher_is_better=True,
-        needs=("commits",),
-        compute=active_contributors,
-        group="community",
-        fill_value=0.0,
-    ),
-    KPI(
-        id="new_contributors",
-        title="New contributors",
-        unit="people",
-        definition=(
-            "Number of people whose very first commit (over all the history loaded, not just "
-            "the range shown) falls in the period. Bots and merge commits are ignored; 0 when "
-            "nobody new arrived."
-        ),
-        chaoss=f"New Contributors — {CHAOSS_KB}metric-new-contributors/",
-        higher_is_better=True,
-        needs=("commits",),
-        compute=new_contributors,
-        group="community",
-        fill_value=0.0,
-    ),
-    KPI(
         id="contributor_absence_factor",
         title="Contributor absence factor",
         unit="people",
@@ -164,6 +118,7 @@ COMMUNITY_KPIS: tuple[KPI, ...] = (
         compute=elephant_factor,
         group="community",
         fill_value=NO_VALUE,
+        coverage="commit_affiliation_coverage",
     ),
     KPI(
         id="employee_commit_share",
@@ -180,6 +135,7 @@ COMMUNITY_KPIS: tuple[KPI, ...] = (
         compute=employee_commit_share,
         group="community",
         fill_value=NO_VALUE,
+        coverage="commit_affiliation_coverage",
     ),
     KPI(
         id="dco_signoff_rate",

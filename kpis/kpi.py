@@ -38,6 +38,10 @@ class KPI:
     ``higher_is_better`` is True or False when a rise is good or bad, and None when the KPI
     is informational and a change should not be coloured as good or bad. ``group`` names the
     family the KPI belongs to (the module that defines it).
+
+    ``coverage`` names the KPI that says how much of this one's input has a known affiliation
+    (e.g. ``commit_affiliation_coverage`` for the elephant factor); pages, the CLI and exports
+    show it beside every KPI that depends on affiliation.
     """
 
     id: str
@@ -54,6 +58,7 @@ class KPI:
     # The values the KPI can take, (lower, upper) with None for "no bound"; forecasts never
     # leave it. None means "from the unit" (see :attr:`domain`).
     bounds: tuple[float | None, float | None] | None = None
+    coverage: str | None = None
 
     @property
     def domain(self) -> tuple[float | None, float | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kpis.community import COMMUNITY_KPIS
 from kpis.compliance import COMPLIANCE_KPIS
+from kpis.contributors import CONTRIBUTOR_KPIS
 from kpis.kpi import KPI
 from kpis.responsiveness import RESPONSIVENESS_KPIS
 from kpis.supply_chain import SUPPLY_CHAIN_KPIS
@@ -16,6 +17,7 @@ from kpis.upstream import UPSTREAM_KPIS
 
 FAMILIES: tuple[tuple[KPI, ...], ...] = (
     COMMUNITY_KPIS,
+    CONTRIBUTOR_KPIS,
     RESPONSIVENESS_KPIS,
     UPSTREAM_KPIS,
     COMPLIANCE_KPIS,
@@ -35,6 +37,8 @@ _KPIS: tuple[KPI, ...] = tuple(kpi for family in FAMILIES for kpi in family)
 REGISTRY: dict[str, KPI] = {kpi.id: kpi for kpi in _KPIS}
 if len(REGISTRY) != len(_KPIS):  # pragma: no cover - guards against a copy-pasted id
     raise RuntimeError("duplicate KPI id in the registry")
+if any(k.coverage and k.coverage not in REGISTRY for k in _KPIS):  # pragma: no cover
+    raise RuntimeError("a KPI's coverage names no registered KPI")
 
 
 def get(kpi_id: str) -> KPI:

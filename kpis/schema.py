@@ -107,8 +107,40 @@ DEPENDENCIES_SCHEMA: dict[str, str] = {
     "verdict": "str",  # allowed | review | denied, from the configured license policy
 }
 
+# One row per contribution and person credited (CHAOSS "Contributors"): a commit authored or
+# co-authored, an issue or pull request opened, a review, a comment. See kpis.contributions.
+CONTRIBUTIONS_SCHEMA: dict[str, str] = {
+    "repo": "str",
+    "relationship": "str",
+    "kind": "str",  # one of CONTRIBUTION_KINDS
+    "person_id": "int64",
+    "occurred_at": UTC_TIMESTAMP,
+    "actor": "str",  # human | bot | ai_agent
+    "is_bot": "bool",  # left out of people KPIs (a bot, or an AI agent unless configured)
+    "organization": "str",
+    "is_employee": "bool",
+    "affiliation_known": "bool",  # the organization comes from evidence, not a default
+}
+
 COMMIT_COLUMNS: tuple[str, ...] = tuple(COMMITS_SCHEMA)
 ISSUE_COLUMNS: tuple[str, ...] = tuple(ISSUES_SCHEMA)
+CONTRIBUTION_COLUMNS: tuple[str, ...] = tuple(CONTRIBUTIONS_SCHEMA)
+
+# Contribution kinds, as the contributors-by-kind breakdown names them.
+KIND_COMMIT = "commit"
+KIND_CO_AUTHORED = "co_authored_commit"
+KIND_ISSUE = "issue"
+KIND_PULL_REQUEST = "pull_request"
+KIND_REVIEW = "review"
+KIND_COMMENT = "comment"
+CONTRIBUTION_KINDS: tuple[str, ...] = (
+    KIND_COMMIT,
+    KIND_CO_AUTHORED,
+    KIND_ISSUE,
+    KIND_PULL_REQUEST,
+    KIND_REVIEW,
+    KIND_COMMENT,
+)
 
 # Relationship values.
 OWNED = "owned"
@@ -136,6 +168,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "scorecard": SCORECARD_SCHEMA,
     "sboms": SBOMS_SCHEMA,
     "dependencies": DEPENDENCIES_SCHEMA,
+    "contributions": CONTRIBUTIONS_SCHEMA,
 }
 
 
@@ -180,6 +213,11 @@ def empty(name: str) -> pd.DataFrame:
     return frame(name, [])
 
 
+def contributions_frame(data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Return a contributions frame with exactly :data:`CONTRIBUTION_COLUMNS`, cast."""
+    return _coerce(data, CONTRIBUTIONS_SCHEMA, "contributions")
+
+
 def empty_commits() -> pd.DataFrame:
     """An empty commits frame with the exact schema."""
     return commits_frame([])
@@ -194,7 +232,12 @@ def empty_issues() -> pd.DataFrame:
 # semantics are the only sane ones for a container of frames.
 @dataclass(frozen=True, eq=False)
 class Frames:
-    """The input DataFrames every KPI reads from; a missing frame defaults to an empty one."""
+    """The input DataFrames every KPI reads from; a missing frame defaults to an empty one.
+
+    ``contributions`` left out is derived from the commits and issues given (authored commits,
+    issues and pull requests opened: :func:`kpis.contributions.base_contributions`); the read
+    layer passes the full frame, with co-authors, reviews and comments.
+    """
 
     commits: pd.DataFrame = field(default_factory=empty_commits)
     issues: pd.DataFrame = field(default_factory=empty_issues)
@@ -204,6 +247,13 @@ class Frames:
     scorecard: pd.DataFrame = field(default_factory=lambda: empty("scorecard"))
     sboms: pd.DataFrame = field(default_factory=lambda: empty("sboms"))
     dependencies: pd.DataFrame = field(default_factory=lambda: empty("dependencies"))
+    contributions: pd.DataFrame = None  # type: ignore[assignment]  # set in __post_init__
+
+    def __post_init__(self) -> None:
+        if self.contributions is None:
+            from kpis.contributions import base_contributions  # it builds on this module
+
+            object.__setattr__(self, "contributions", base_contributions(self.commits, self.issues))
 
     def get(self, name: str) -> pd.DataFrame:
         """The frame called ``name`` (one of :data:`SCHEMAS`)."""

@@ -158,3 +158,30 @@ def latest_change(df: pd.DataFrame, as_of: Any, period: Period | None = None) ->
     previous = _value_at(table, before, df.attrs)
     delta = value - previous if value is not None and previous is not None else None
     return Change(value=value, previous=previous, delta=delta, period_start=target)
+
+
+def coverage_at(kpi_id: str, frames: Frames, period: Period, period_start: Any) -> float | None:
+    """The affiliation coverage (%) behind a KPI's value for the period starting at
+    `period_start`: None when the KPI does not depend on affiliation or the period has no
+    input."""
+    kpi = get(kpi_id)
+    if kpi.coverage is None or period_start is None:
+        return None
+    table = series(kpi.coverage, frames, period, start=period_start, end=period_start)
+    value = table["value"].iloc[0] if len(table) else math.nan
+    return None if math.isnan(value) else float(value)
+
+
+def with_coverage(kpi_id: str, frames: Frames, table: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """`table` (a KPI series) with an `affiliation_coverage` column when the KPI depends on
+    affiliation, aligned on period_start; unchanged otherwise."""
+    kpi = get(kpi_id)
+    if kpi.coverage is None or table.empty:
+        return table
+    start, end = table["period_start"].min(), table["period_start"].max()
+    coverage = series(kpi.coverage, frames, period, start=start, end=end)
+    out = table.merge(
+        coverage.rename(columns={"value": "affiliation_coverage"}), on="period_start", how="left"
+    )
+    out.attrs.update(table.attrs)
+    return out

@@ -10,26 +10,21 @@ import dataclasses
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, case, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import aliased
 
 from kpis.schema import Frames, commits_frame, issues_frame
 from ospo_metrics.models import (
-    Affiliation,
     CollectionRun,
     Commit,
-    Identity,
     Issue,
     Person,
     Repository,
 )
-from ospo_metrics.people.affiliation import (
-    AffiliationRules,
-    actor_organizations,
-    assign_organizations,
-)
+from ospo_metrics.people.affiliation import AffiliationRules, affiliate, best_emails
 from ospo_metrics.people.bots import HUMAN
-from ospo_metrics.people.directory import person_actors
+from ospo_metrics.people.contributions import load_contributions
+from ospo_metrics.people.directory import load_employments, load_identities, person_actors
 from ospo_metrics.scope import repositories_in_scope
 
 COMMIT_TABLE_COLUMNS = (
@@ -40,6 +35,7 @@ COMMIT_TABLE_COLUMNS = (
     "author_name",
     "author_email",
     "organization",
+    "affiliation_source",
     "is_employee",
     "is_bot",
     "actor",
@@ -65,35 +61,24 @@ def _utc(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, utc=True, format="ISO8601")
 
 
-def load_employments(engine: Engine) -> pd.DataFrame:
-    """Dated affiliations in the order they apply: later rows win where they overlap, and the
-    configuration, which a person wrote on purpose, comes after what was observed (membership).
-    """
-    frame = _read(
-        engine,
-        select(
-            Affiliation.person_id,
-            Affiliation.organization,
-            Affiliation.valid_from,
-            Affiliation.valid_to,
-        ).order_by(case((Affiliation.source == "config", 1), else_=0), Affiliation.id),
-    )
-    if frame.empty:
-        return pd.DataFrame(columns=["person_id", "organization", "valid_from", "valid_to"])
-    return frame
-
-
 def _affiliate(
-    frame: pd.DataFrame, engine: Engine, rules: AffiliationRules, when: str, actor: pd.Series
-) -> tuple[pd.Series, pd.Series]:
-    """Each row's author's organization on the row's date, and whether that is ours; bots and
-    AI agents (`actor`) belong to no organization."""
-    organization = assign_organizations(
-        frame, load_employments(engine), rules, person="author_id", email="author_email", when=when
+    frame: pd.DataFrame,
+    engine: Engine,
+    rules: AffiliationRules,
+    when: str,
+    actor: pd.Series,
+    email: str = "author_email",
+) -> pd.DataFrame:
+    """organization, is_employee and affiliation_source of each row's author on its date."""
+    return affiliate(
+        frame,
+        load_employments(engine),
+        rules,
+        person="author_id",
+        email=email,
+        when=when,
+        actor=actor,
     )
-    organization = actor_organizations(organization, actor)
-    is_ours = organization == rules.organization if rules.organization else False
-    return organization, pd.Series(is_ours, index=frame.index, dtype=bool)
 
 
 def _actors(engine: Engine, rules: AffiliationRules, person_ids: pd.Series) -> pd.Series:
@@ -135,9 +120,8 @@ def load_commits_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
     )
     frame["actor"] = _actors(engine, rules, frame["author_id"])
     frame["is_bot"] = frame["actor"].map(rules.bots.is_excluded).astype(bool)
-    frame["organization"], frame["is_employee"] = _affiliate(
-        frame, engine, rules, "authored_at", frame["actor"]
-    )
+    affiliation = _affiliate(frame, engine, rules, "authored_at", frame["actor"])
+    frame[list(affiliation.columns)] = affiliation
     return frame[list(COMMIT_TABLE_COLUMNS)]
 
 
@@ -172,7 +156,7 @@ def load_issues_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
         "author_is_bot",
         "author_actor",
     ]
-    columns += ["organization", "author_is_employee"]
+    columns += ["organization", "author_is_employee", "affiliation_source"]
     if frame.empty:
         return pd.DataFrame({column: [] for column in columns})
     for column in ("created_at", "closed_at", "merged_at", "first_response_at"):
@@ -182,32 +166,29 @@ def load_issues_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
     frame["author_actor"] = _actors(engine, rules, frame["author_id"])
     frame["author_is_bot"] = frame["author_actor"].map(rules.bots.is_excluded).astype(bool)
     # Platform accounts have no email on an issue: the person's known emails stand in for it.
-    emails = _read(
-        engine, select(Identity.person_id, Identity.value).where(Identity.kind == "email")
-    )
-    employee_email = (
-        emails.assign(org=emails["value"].map(rules.organization_for_email))
-        .query("org == @rules.organization")
-        .drop_duplicates("person_id")
-        .set_index("person_id")["value"]
-        if not emails.empty and rules.organization
-        else pd.Series(dtype=object)
-    )
-    frame["author_email"] = frame["author_id"].map(employee_email)
-    frame["organization"], frame["author_is_employee"] = _affiliate(
-        frame, engine, rules, "created_at", frame["author_actor"]
-    )
+    frame["author_email"] = frame["author_id"].map(best_emails(load_identities(engine), rules))
+    affiliation = _affiliate(frame, engine, rules, "created_at", frame["author_actor"])
+    frame["organization"] = affiliation["organization"]
+    frame["author_is_employee"] = affiliation["is_employee"]
+    frame["affiliation_source"] = affiliation["affiliation_source"]
     return frame[columns]
 
 
 def load_frames(engine: Engine, rules: AffiliationRules) -> Frames:
     """The KPI input frames for everything in the database."""
-    return frames_from_tables(load_commits_table(engine, rules), load_issues_table(engine, rules))
+    commits, issues = load_commits_table(engine, rules), load_issues_table(engine, rules)
+    return frames_from_tables(commits, issues, load_contributions(engine, rules, commits, issues))
 
 
-def frames_from_tables(commits: pd.DataFrame, issues: pd.DataFrame) -> Frames:
+def frames_from_tables(
+    commits: pd.DataFrame, issues: pd.DataFrame, contributions: pd.DataFrame | None = None
+) -> Frames:
+    """Frames from the tables above; without `contributions` (load_contributions), only the
+    commits and issues themselves count as contributions."""
     issues = issues.assign(author_id=issues["author_id"].astype("Int64")) if len(issues) else issues
-    return Frames(commits=commits_frame(commits), issues=issues_frame(issues))
+    return Frames(
+        commits=commits_frame(commits), issues=issues_frame(issues), contributions=contributions
+    )
 
 
 def rows_in(
@@ -279,6 +260,7 @@ def scoped_frames(frames: Frames, scope: str, groups: dict[str, list[str]]) -> F
     tables = {f.name: getattr(frames, f.name) for f in dataclasses.fields(frames)}
     names = set().union(*(set(t["repo"]) for t in tables.values() if "repo" in t.columns))
     keep = repositories_in_scope(scope, names, groups)
+
     return Frames(
         **{
             name: table[table["repo"].isin(keep)].reset_index(drop=True)

@@ -33,6 +33,7 @@ if data.commits.empty and data.issues.empty:
     st.stop()
 
 ui.kpi_tiles(COMMUNITY_TILES, data, period)
+ui.excluded_note(data)
 if not data.issues.empty:
     ui.kpi_tiles(GITHUB_TILES, data, period)
 ui.objectives_summary(ui.objectives())

@@ -17,6 +17,10 @@ EXPECTED_IDS = {
     "commits",
     "active_contributors",
     "new_contributors",
+    "committers",
+    "organizational_diversity",
+    "affiliation_coverage",
+    "commit_affiliation_coverage",
     "contributor_absence_factor",
     "elephant_factor",
     "employee_commit_share",
@@ -53,7 +57,15 @@ def test_every_kpi_is_documented(kpi: kpis.KPI) -> None:
     assert kpi.direction in ("up", "down", "neutral")
     assert kpi.needs and set(kpi.needs) <= set(SCHEMAS)
     assert kpi.periods and set(kpi.periods) <= set(kpis.PERIODS)
-    assert kpi.group in ("community", "responsiveness", "upstream", "compliance", "supply_chain")
+    assert kpi.group in (
+        "community",
+        "contributors",
+        "responsiveness",
+        "upstream",
+        "compliance",
+        "supply_chain",
+    )
+    assert kpi.coverage is None or kpi.coverage in kpis.REGISTRY
     # Counts show 0 for quiet periods; everything else is undefined (NaN) there.
     assert kpi.fill_value == 0.0 or math.isnan(kpi.fill_value)
     if kpi.chaoss is not None:
@@ -65,6 +77,8 @@ def test_every_kpi_is_documented(kpi: kpis.KPI) -> None:
 def test_chaoss_references_and_directions() -> None:
     ospo_specific = {kpi.id for kpi in ALL_KPIS if kpi.chaoss is None}
     assert ospo_specific == {
+        "affiliation_coverage",
+        "commit_affiliation_coverage",
         "employee_commit_share",
         "dco_signoff_rate",
         "upstream_prs_opened",

@@ -55,6 +55,7 @@ def kpis_command(context: Context, args: argparse.Namespace) -> int:
     rows = []
     for kpi in kpis.REGISTRY.values():
         change = kpis.latest_change(kpis.series(kpi.id, frames, args.period), now)
+        coverage = kpis.coverage_at(kpi.id, frames, args.period, change.period_start)
         rows.append(
             {
                 "kpi": kpi.id,
@@ -63,15 +64,34 @@ def kpis_command(context: Context, args: argparse.Namespace) -> int:
                 "change": None if change.delta is None else round(change.delta, 2),
                 "unit": kpi.unit,
                 "good": kpi.direction,
+                # Beside every KPI resting on affiliation: how much of its input has one.
+                "affiliation_known_%": None if coverage is None else round(coverage, 1),
             }
         )
     print(pd.DataFrame(rows).to_string(index=False))
+    print(excluded_line(frames))
     return 0
+
+
+def excluded_line(frames: kpis.Frames) -> str:
+    """What people KPIs leave out (bots, and AI agents unless counted), over all the data."""
+    from kpis.contributors import excluded_contributions
+
+    table = excluded_contributions(frames)
+    if table.empty:
+        return "excluded from people KPIs: nothing (no bot or AI-agent contributions)"
+    totals = table.groupby("actor")["contributions"].sum()
+    words = {"bot": "by bots", "ai_agent": "by AI agents"}
+    parts = [f"{int(n):,} {words.get(actor, actor)}" for actor, n in totals.items()]
+    return "excluded from people KPIs: contributions " + ", ".join(parts)
 
 
 def export_kpi(context: Context, args: argparse.Namespace) -> int:
     kpi = kpis.get(args.kpi_id)
-    frame = kpis.series(kpi.id, frames_for(context, args.scope), args.period)
+    frames = frames_for(context, args.scope)
+    frame = kpis.with_coverage(
+        kpi.id, frames, kpis.series(kpi.id, frames, args.period), args.period
+    )
     frame.insert(0, "kpi", kpi.id)
     frame.insert(1, "scope", args.scope)
     frame.insert(2, "period", args.period)

@@ -12,12 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from kpis.schema import AI_AGENT_ORGANIZATION, BOT_ORGANIZATION, INDEPENDENT, UNKNOWN
 from ospo_metrics.config import BUILTIN_GENERIC_DOMAINS, glob_match
 from ospo_metrics.people.bots import AI_AGENT, BOT, BotRules
 from ospo_metrics.people.identity import email_domain
+
+# Where an organization comes from, besides a dated affiliation's own source (config,
+# org_membership, curation, import:...): kpis.contributions treats the last two as no evidence.
+SOURCE_DOMAIN = "email domain"
+SOURCE_GENERIC = "generic address"
+SOURCE_UNKNOWN = "unknown"
+SOURCE_CONFIG = "config"
 
 __all__ = [
     "AI_AGENT_ORGANIZATION",
@@ -26,7 +34,10 @@ __all__ = [
     "UNKNOWN",
     "AffiliationRules",
     "actor_organizations",
+    "affiliate",
+    "assign_affiliations",
     "assign_organizations",
+    "best_emails",
 ]
 
 
@@ -66,19 +77,71 @@ class AffiliationRules:
         )
 
     def organization_for_email(self, email: str | None) -> str:
+        return self.affiliation_for_email(email)[0]
+
+    def affiliation_for_email(self, email: str | None) -> tuple[str, str]:
+        """(organization, source) that an e-mail address says: source `email domain`,
+        `generic address` (free-mail, noreply: says nothing) or `unknown` (no usable address)."""
         domain = email_domain(email or "")
         if not domain or "." not in domain:
-            return UNKNOWN
+            return UNKNOWN, SOURCE_UNKNOWN
         # Generic first: `email_domains: [github.com]` must not make every
         # users.noreply.github.com address an employee's.
         if _matches(domain, self.generic_domains):
-            return INDEPENDENT
+            return INDEPENDENT, SOURCE_GENERIC
         if self.organization and _matches(domain, self.employee_domains):
-            return self.organization
+            return self.organization, SOURCE_DOMAIN
         mapped = _matches(domain, self.domain_organizations)
         if mapped:
-            return self.domain_organizations[mapped]
-        return domain
+            return self.domain_organizations[mapped], SOURCE_DOMAIN
+        return domain, SOURCE_DOMAIN
+
+
+def assign_affiliations(
+    frame: pd.DataFrame,
+    employments: pd.DataFrame,
+    rules: AffiliationRules,
+    *,
+    person: str,
+    email: str,
+    when: str,
+) -> tuple[pd.Series, pd.Series]:
+    """The organization of each row's person on the row's date, and where it comes from.
+
+    `employments` has columns person_id, organization, valid_from, valid_to (dates, None =
+    open) and optionally source, in the order they apply: a later row wins where two cover the
+    same day. Rows no employment covers fall back to the e-mail address's rule.
+    """
+    by_email = {e: rules.affiliation_for_email(e) for e in frame[email].dropna().unique()}
+    fallback = (UNKNOWN, SOURCE_UNKNOWN)
+    # A lookup with a default, not map+fillna: a column of only missing emails is float, and a
+    # float column cannot be filled with a name.
+    pairs = frame[email].map(lambda value: by_email.get(value, fallback))
+    organization = pairs.map(lambda pair: pair[0]).astype(object)
+    source = pairs.map(lambda pair: pair[1]).astype(object)
+    if employments.empty or frame.empty:
+        return organization, source
+    plan = employments.reset_index(drop=True)
+    plan = plan.assign(order=np.arange(len(plan)), source=plan.get("source", SOURCE_CONFIG))
+    plan["valid_from"] = pd.to_datetime(plan["valid_from"])
+    plan["valid_to"] = pd.to_datetime(plan["valid_to"])
+    days = frame[when].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+    rows = pd.DataFrame(
+        {
+            "row": np.arange(len(frame)),
+            "person_id": pd.to_numeric(frame[person], errors="coerce").to_numpy(),
+            "day": days.to_numpy(),
+        }
+    )
+    rows = rows[rows["person_id"].isin(plan["person_id"])]
+    covered = rows.merge(plan, on="person_id")
+    applies = covered["valid_from"].isna() | (covered["day"] >= covered["valid_from"])
+    applies &= covered["valid_to"].isna() | (covered["day"] <= covered["valid_to"])
+    winners = covered[applies].sort_values("order").drop_duplicates("row", keep="last")
+    positions = winners["row"].to_numpy()
+    organization.iloc[positions] = winners["organization"].to_numpy()
+    source.iloc[positions] = winners["source"].to_numpy()
+    return organization, source
 
 
 def assign_organizations(
@@ -90,25 +153,59 @@ def assign_organizations(
     email: str,
     when: str,
 ) -> pd.Series:
-    """The organization of each row's person on the row's date.
+    """The organization of each row's person on the row's date (see assign_affiliations)."""
+    return assign_affiliations(frame, employments, rules, person=person, email=email, when=when)[0]
 
-    `employments` has columns person_id, organization, valid_from, valid_to (dates, None = open).
+
+def affiliate(
+    frame: pd.DataFrame,
+    employments: pd.DataFrame,
+    rules: AffiliationRules,
+    *,
+    person: str,
+    email: str,
+    when: str,
+    actor: pd.Series,
+) -> pd.DataFrame:
+    """Columns organization, is_employee and affiliation_source for each row of `frame`.
+
+    Bots and AI agents (`actor`) belong to no organization and are nobody's employees.
     """
-    by_email = {e: rules.organization_for_email(e) for e in frame[email].dropna().unique()}
-    # A lookup with a default, not map+fillna: a column of only missing emails is float, and a
-    # float column cannot be filled with a name.
-    result = frame[email].map(lambda value: by_email.get(value, UNKNOWN)).astype(object)
-    if employments.empty or frame.empty:
-        return result
-    days = frame[when].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
-    for row in employments.itertuples(index=False):
-        covered = frame[person] == row.person_id
-        if pd.notna(row.valid_from):
-            covered &= days >= pd.Timestamp(row.valid_from)
-        if pd.notna(row.valid_to):
-            covered &= days <= pd.Timestamp(row.valid_to)
-        result[covered] = row.organization
-    return result
+    organization, source = assign_affiliations(
+        frame, employments, rules, person=person, email=email, when=when
+    )
+    organization = actor_organizations(organization, actor)
+    machine = actor.isin([BOT, AI_AGENT]).to_numpy()
+    source = source.mask(machine, actor)
+    is_ours = (organization == rules.organization) if rules.organization else False
+    return pd.DataFrame(
+        {
+            "organization": organization,
+            "is_employee": pd.Series(is_ours, index=frame.index, dtype=bool),
+            "affiliation_source": source,
+        },
+        index=frame.index,
+    )
+
+
+def best_emails(identities: pd.DataFrame, rules: AffiliationRules) -> pd.Series:
+    """person_id -> the e-mail address that says most about the person's employer.
+
+    GitHub accounts carry no address on an issue or a comment: the person's known addresses
+    stand in. Ours first, then a mapped or other company domain; free-mail and noreply
+    addresses say nothing and are not used.
+    """
+    emails = identities[identities["kind"] == "email"]
+    if emails.empty:
+        return pd.Series(dtype=object)
+    verdicts = [rules.affiliation_for_email(value) for value in emails["value"]]
+    ranked = emails.assign(
+        ours=[org == rules.organization for org, _ in verdicts],
+        source=[src for _, src in verdicts],
+    )
+    ranked = ranked[ranked["source"] == SOURCE_DOMAIN]
+    ranked = ranked.sort_values(["person_id", "ours"], ascending=[True, False], kind="stable")
+    return ranked.drop_duplicates("person_id").set_index("person_id")["value"]
 
 
 def actor_organizations(organization: pd.Series, actor: pd.Series) -> pd.Series:

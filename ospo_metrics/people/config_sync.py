@@ -41,14 +41,16 @@ def sync_config_people(session: Session, config: object, bots: BotRules) -> int:
         )
         resolver.link(person_id, keys, normalize_name(entry.name) if entry.name else None)
         organization = entry.organization or affiliation.organization
-        for employment in entry.employments:
+        # No employments listed: the person belongs to the organization for all time.
+        periods = [(e.start, e.end) for e in entry.employments] or [(None, None)]
+        for start, end in periods:
             rows.append(
                 {
                     "person_id": person_id,
                     "organization": organization,
                     "is_employer": organization == affiliation.organization,
-                    "valid_from": employment.start,
-                    "valid_to": employment.end,
+                    "valid_from": start,
+                    "valid_to": end,
                     "source": CONFIG_SOURCE,
                 }
             )

@@ -10,8 +10,19 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from ospo_metrics.models import CurationRule, Identity, IdentityName
+from ospo_metrics.models import Affiliation, CurationRule, Identity, IdentityName
 from ospo_metrics.people.bots import ACTORS, BotRules, classify_people
+
+EMPLOYMENT_COLUMNS = ["person_id", "organization", "valid_from", "valid_to", "source"]
+# Which dated affiliation wins where two cover the same day: what was observed (organization
+# membership) gives way to imported records, those to the configuration a person wrote, and
+# everything to a curation decision made for that very person.
+_PRECEDENCE = {"org_membership": 0, "import": 1, "config": 2, "curation": 3}
+
+
+def precedence(source: str) -> int:
+    """Rank of an affiliation source (`import:hr` ranks as `import`); higher wins."""
+    return _PRECEDENCE.get(source.partition(":")[0], 1)
 
 
 def _read(engine: Engine, statement) -> pd.DataFrame:
@@ -54,6 +65,51 @@ def load_appearances(engine: Engine) -> pd.DataFrame:
     return seen.drop_duplicates(ignore_index=True)
 
 
+def person_of_keys(identities: pd.DataFrame) -> dict[str, int]:
+    """Identity key text (`email:jane@acme.com`) -> person id."""
+    keys = identities["kind"] + ":" + identities["value"]
+    return dict(zip(keys, identities["person_id"].astype(int), strict=True))
+
+
+def load_employments(engine: Engine) -> pd.DataFrame:
+    """Dated affiliations of people in the order they apply (later rows win where they
+    overlap): organization memberships, imports, the configuration, curation decisions.
+    Columns person_id, organization, valid_from, valid_to, source."""
+    stored = _read(
+        engine,
+        select(
+            Affiliation.person_id,
+            Affiliation.organization,
+            Affiliation.valid_from,
+            Affiliation.valid_to,
+            Affiliation.source,
+        ).order_by(Affiliation.id),
+    )
+    curated = _read(
+        engine,
+        select(
+            CurationRule.key,
+            CurationRule.organization,
+            CurationRule.valid_from,
+            CurationRule.valid_to,
+            CurationRule.source,
+        )
+        .where(CurationRule.kind == "affiliation")
+        .order_by(CurationRule.id),
+    )
+    parts = [stored] if len(stored) else []
+    if len(curated):
+        person_of = person_of_keys(load_identities(engine))
+        curated["person_id"] = curated["key"].map(person_of)
+        curated = curated.dropna(subset=["person_id"])
+        parts.append(curated.astype({"person_id": "int64"})[EMPLOYMENT_COLUMNS])
+    if not parts:
+        return pd.DataFrame(columns=EMPLOYMENT_COLUMNS)
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame.assign(rank=frame["source"].map(precedence)).sort_values("rank", kind="stable")
+    return frame.drop(columns="rank").reset_index(drop=True)[EMPLOYMENT_COLUMNS]
+
+
 def curated_actors(engine: Engine, identities: pd.DataFrame) -> dict[int, str]:
     """person_id -> actor kind a person said it is (`ospo-metrics people set-bot`)."""
     rules = _read(
@@ -64,8 +120,7 @@ def curated_actors(engine: Engine, identities: pd.DataFrame) -> dict[int, str]:
     )
     if rules.empty or identities.empty:
         return {}
-    keys = identities["kind"] + ":" + identities["value"]
-    person_of = dict(zip(keys, identities["person_id"], strict=True))
+    person_of = person_of_keys(identities)
     out: dict[int, str] = {}
     for key, value in zip(rules["key"], rules["value"], strict=True):
         if key in person_of and value in ACTORS:

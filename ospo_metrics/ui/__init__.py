@@ -46,7 +46,7 @@ from ospo_metrics.ui.status import (
     objectives_summary,
     status_badge,
 )
-from ospo_metrics.ui.tiles import kpi_tile, kpi_tiles, style
+from ospo_metrics.ui.tiles import excluded_note, kpi_tile, kpi_tiles, style
 from ospo_metrics.ui.untrusted import plain, problem
 from ospo_metrics.ui.widgets import csv_button, demo_banner, empty_state, file_name, table
 
@@ -79,6 +79,7 @@ __all__ = [
     "demo_banner",
     "empty_state",
     "ensure_first_data",
+    "excluded_note",
     "file_name",
     "filter_commits",
     "filter_issues",

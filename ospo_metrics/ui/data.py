@@ -15,6 +15,7 @@ from ospo_metrics.config import ConfigError
 from ospo_metrics.context import Context, open_context
 from ospo_metrics.db import DatabaseError
 from ospo_metrics.objectives import ObjectiveView, evaluate_objectives
+from ospo_metrics.people.contributions import load_contributions
 from ospo_metrics.queries import (
     frames_from_tables,
     load_commits_table,
@@ -54,9 +55,11 @@ def ensure_first_data(ctx: Context) -> None:
 
 
 @st.cache_data(ttl=300, max_entries=4, show_spinner=False)
-def _tables(database_url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _tables(database_url: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     ctx = _context()
-    return load_commits_table(ctx.engine, ctx.rules), load_issues_table(ctx.engine, ctx.rules)
+    commits = load_commits_table(ctx.engine, ctx.rules)
+    issues = load_issues_table(ctx.engine, ctx.rules)
+    return commits, issues, load_contributions(ctx.engine, ctx.rules, commits, issues)
 
 
 def commits_table() -> pd.DataFrame:
@@ -72,9 +75,9 @@ def frames(scope: str) -> Frames:
     from ospo_metrics.compliance.read import with_compliance
 
     ctx = context()
-    commits, issues = _tables(ctx.database_url)
+    commits, issues, contributions = _tables(ctx.database_url)
     data = with_compliance(
-        frames_from_tables(commits, issues), _compliance_tables(ctx.database_url)
+        frames_from_tables(commits, issues, contributions), _compliance_tables(ctx.database_url)
     )
     return scoped_frames(data, scope, ctx.groups)
 

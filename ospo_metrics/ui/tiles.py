@@ -63,7 +63,11 @@ def kpi_tile(kpi_id: str, data: Frames, period: str, now: pd.Timestamp | None = 
         f"complete {period}, compared with the {period} before."
         + (f"\n\nCHAOSS: {kpi.chaoss}" if kpi.chaoss else ""),
     )
-    st.caption(f"{when} · vs the {period} before" if delta else when)
+    caption = f"{when} · vs the {period} before" if delta else when
+    coverage = kpis.coverage_at(kpi.id, data, period, change.period_start)
+    if coverage is not None:  # an affiliation KPI says how much of its input has one
+        caption += f" · affiliation known for {coverage:.0f} %"
+    st.caption(caption)
 
 
 def kpi_tiles(kpi_ids: tuple[str, ...], data: Frames, period: str) -> None:
@@ -74,3 +78,19 @@ def kpi_tiles(kpi_ids: tuple[str, ...], data: Frames, period: str) -> None:
         for column, kpi_id in zip(st.columns(TILES_PER_ROW), row, strict=False):
             with column:
                 kpi_tile(kpi_id, data, period, now)
+
+
+def excluded_note(data: Frames) -> None:
+    """One line under the people tiles: the bot and AI-agent contributions they leave out."""
+    from kpis.contributors import excluded_contributions
+
+    table = excluded_contributions(data)
+    if table.empty:
+        return
+    totals = table.groupby("actor")["contributions"].sum()
+    words = {"bot": "by bots", "ai_agent": "by AI coding agents"}
+    parts = [f"{int(n):,} {words.get(actor, actor)}" for actor, n in totals.items()]
+    st.caption(
+        "Left out of the people KPIs above: " + " and ".join(parts) + " (contributions to our "
+        "repositories over all the data loaded; `bots.ai_agents: contributors` counts agents)."
+    )
