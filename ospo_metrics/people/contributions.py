@@ -29,7 +29,9 @@ from ospo_metrics.people.identity import identity_key
 def _read(engine: Engine, statement) -> pd.DataFrame:
     with engine.connect() as connection:
         result = connection.execute(statement)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        # Plain tuples: pandas probes Row objects attribute by attribute, which costs more
+        # than the query.
+        return pd.DataFrame(list(map(tuple, result)), columns=list(result.keys()))
 
 
 def _utc(values: pd.Series) -> pd.Series:

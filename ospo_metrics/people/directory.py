@@ -28,7 +28,9 @@ def precedence(source: str) -> int:
 def _read(engine: Engine, statement) -> pd.DataFrame:
     with engine.connect() as connection:
         result = connection.execute(statement)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        # Plain tuples: pandas probes Row objects attribute by attribute, which costs more
+        # than the query.
+        return pd.DataFrame(list(map(tuple, result)), columns=list(result.keys()))
 
 
 def identity_text(kind: str, value: str) -> str:
