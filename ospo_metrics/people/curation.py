@@ -236,9 +236,7 @@ class Curation:
                 self.add_rule(DIFFERENT, key, other, note=note, value="split")
         rebuild = self.apply(f"split {key_text(leaving[0])} from #{person}")
         new_person = self._person_of(leaving[0])
-        return Change(
-            f"split {len(leaving)} identities from #{person} into #{new_person}", rebuild
-        )
+        return Change(f"split {len(leaving)} identities from #{person} into #{new_person}", rebuild)
 
     def set_affiliation(
         self,

@@ -37,7 +37,7 @@ FORMATS = ("hr", "sortinghat", "gitdm")
 SORTINGHAT_OPEN = (date(1900, 1, 1), date(2100, 1, 1))
 
 
-class ImportError_(ValueError):  # noqa: N801 - ImportError is a builtin
+class ImportError_(ValueError):
     """A file that cannot be imported; the message names the file and the line."""
 
 
@@ -224,9 +224,9 @@ def _lines(text: str) -> Iterable[tuple[int, str, str]]:
 
 def parse_gitdm(text: str, name: str = "<gitdm>") -> Imported:
     """gitdm's e-mail map or the CNCF developers-affiliations file (see the module doc)."""
-    cncf = any(
-        raw[:1] in ("\t", " ") and line for _, raw, line in _lines(text)
-    ) and any(_CNCF_PERSON_RE.match(line) and "!" in line for _, _, line in _lines(text))
+    cncf = any(raw[:1] in ("\t", " ") and line for _, raw, line in _lines(text)) and any(
+        _CNCF_PERSON_RE.match(line) and "!" in line for _, _, line in _lines(text)
+    )
     return _parse_cncf(text, name) if cncf else _parse_email_map(text, name)
 
 

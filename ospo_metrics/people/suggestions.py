@@ -36,8 +36,27 @@ OTHER_NOREPLY_RE = re.compile(
     re.IGNORECASE,
 )
 ROLE_ADDRESSES = frozenset(
-    "admin info dev devel root mail noreply no-reply contact hello git github build ci test "
-    "support team office user me".split()
+    {
+        "admin",
+        "info",
+        "dev",
+        "devel",
+        "root",
+        "mail",
+        "noreply",
+        "no-reply",
+        "contact",
+        "hello",
+        "git",
+        "github",
+        "build",
+        "ci",
+        "test",
+        "support",
+        "team",
+        "office",
+        "user",
+    }
 )
 MEANINGLESS_NAMES = frozenset({"your name", "unknown", "root", "admin", "ubuntu", "user", "test"})
 REASONS = ("noreply", "same login", "same name")
@@ -69,9 +88,7 @@ def name_key(name: str) -> str:
 def _decided_apart(engine: Engine, person_of: dict[Key, int]) -> set[frozenset[int]]:
     with engine.connect() as connection:
         rows = connection.execute(
-            select(CurationRule.key, CurationRule.other_key).where(
-                CurationRule.kind == "different"
-            )
+            select(CurationRule.key, CurationRule.other_key).where(CurationRule.kind == "different")
         ).all()
     apart = set()
     for key, other in rows:
@@ -142,7 +159,7 @@ def suggest(engine: Engine, bots: BotRules, limit: int | None = None) -> list[Su
         (appearances["name_key"].str.count(" ") >= 1)
         & ~appearances["name_key"].isin(MEANINGLESS_NAMES)
     ]
-    for name, group in named.groupby("name_key"):
+    for _, group in named.groupby("name_key"):
         rows = group.drop_duplicates("person_id")
         if len(rows) < 2 or len(rows) > 10:  # a very common name proves nothing
             continue
