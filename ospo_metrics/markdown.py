@@ -4,7 +4,8 @@ Streamlit renders Markdown in most widgets, so a GitHub error text with `[click]
 or `![](http://…/pixel.png)` would become a live link or an image the browser fetches. Every
 ASCII punctuation character can be backslash-escaped in Markdown (CommonMark), which makes it
 literal: no link, image, emphasis, heading, table, LaTeX (`$`) or colour directive (`:`).
-Secrets are masked first.
+(GitHub-flavoured Markdown still links a bare e-mail address, escaped or not: show addresses
+with `st.text` or in a table.) Secrets are masked first.
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ import streamlit as st
 from streamlit import config as streamlit_config
 
 from ospo_metrics.access import AccessConfigError, AccessPolicy, access_policy
-from ospo_metrics.markdown import plain
 
 SETUP_HELP = (
     "Sign-in is set up in `.streamlit/secrets.toml`: an `[auth]` table (redirect_uri, "
@@ -86,14 +85,15 @@ def require_access() -> None:
     email = user.get("email")
     if not rules.allows(email, user.get("email_verified")):
         st.title("Not allowed")
-        who = plain(email) if email else "an account without an e-mail address"
+        # Addresses go through st.text: Markdown would turn them into mailto links.
+        st.text(f"Signed in as {email or 'an account without an e-mail address'}")
         st.warning(
-            f"You are signed in as {who}, which may not see this dashboard. Ask the people who "
-            "run it to add your address (or your domain) to the allowlist, then sign in again.",
+            "This account may not see this dashboard. Ask the people who run it to add your "
+            "address (or your domain) to the allowlist, then sign in again.",
             icon="🚫",
         )
         st.button("Log out", on_click=st.logout)
         st.stop()
     with st.sidebar:
-        st.caption(f"Signed in as {plain(email)}")
+        st.text(f"Signed in as {email}")
         st.button("Log out", on_click=st.logout, key="ospo_logout")

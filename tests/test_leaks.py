@@ -171,3 +171,13 @@ def test_redaction_of_registered_secrets_and_secret_shapes():
     assert safe_url("postgresql://u:p@h/db?password=x&sslmode=require") == (
         "postgresql://u:***@h/db?password=***&sslmode=require"
     )
+
+
+def test_untrusted_text_is_escaped_for_markdown():
+    from ospo_metrics.markdown import plain
+
+    text = plain("[click](http://x/y) ![](http://x/p.png) # title `code` $x$")
+    for live in ("[click](", "![](", "`code`", "$x$"):
+        assert live not in text
+    assert text.startswith("\\[click\\]\\(") and "\\# title" in text
+    assert text.replace("\\", "") == "[click](http://x/y) ![](http://x/p.png) # title `code` $x$"

@@ -190,7 +190,8 @@ def test_login_with_a_real_provider_and_the_allowlist(tmp_path, provider, pixel)
                 page.get_by_role("button", name=sub, exact=True).click()
                 if not allowed:
                     page.wait_for_selector("text=Not allowed", timeout=60_000)
-                    assert "may not see this dashboard" in page.inner_text("body")
+                    body = page.inner_text("body")
+                    assert "may not see this dashboard" in body and "eve@elsewhere" in body
                     assert page.locator('[data-testid="stMetric"]').count() == 0
                     continue
                 page.wait_for_selector("text=Signed in as", timeout=60_000)
@@ -201,6 +202,7 @@ def test_login_with_a_real_provider_and_the_allowlist(tmp_path, provider, pixel)
                 assert "[click here]" in body and "Signed in as ana@acme.com" in body
                 assert page.locator(f'a[href^="{pixel}"]').count() == 0
                 assert page.locator(f'img[src^="{pixel}"]').count() == 0
+                assert page.locator('a[href^="mailto:"]').count() == 0  # the address is text
                 assert page.locator('[data-testid="stException"]').count() == 0
         finally:
             browser.close()
