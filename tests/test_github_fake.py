@@ -594,10 +594,9 @@ def test_graphql_search_bot_authors_and_since(github_server):
     assert [i["number"] for i in rest] == [old.number]
 
 
-def test_generate_org_is_deterministic_realistic_and_fast():
-    started = time.monotonic()
+def test_generate_org_is_deterministic_and_realistic():
+    # Its speed is a benchmark's business (benchmarks/github_budget.py), never a timed test.
     big = generate_org("acme", n_repos=500, seed=7)
-    assert time.monotonic() - started < 5
     again = generate_org("acme", n_repos=500, seed=7)
 
     def fingerprint(m):
