@@ -105,6 +105,7 @@ DEPENDENCIES_SCHEMA: dict[str, str] = {
     "license": "str",  # normalized SPDX expression; missing when the SBOM gives none
     "is_direct": "boolean",  # missing when the SBOM does not say
     "verdict": "str",  # allowed | review | denied, from the configured license policy
+    "source_repository": "str",  # github.com/OWNER/NAME where the package is developed
 }
 
 # One row per contribution and person credited (CHAOSS "Contributors"): a commit authored or

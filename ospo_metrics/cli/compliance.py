@@ -12,7 +12,16 @@ from ospo_metrics.cli.common import EXIT_USAGE, frames_for, write_output
 from ospo_metrics.context import Context
 from ospo_metrics.export import to_csv
 
-VIEWS = ("matrix", "fix-first", "coverage", "scorecard", "scorecard-checks", "dependencies")
+VIEWS = (
+    "matrix",
+    "fix-first",
+    "coverage",
+    "scorecard",
+    "scorecard-checks",
+    "dependencies",
+    "never-contributed",
+    "upstream-dependencies",
+)
 
 
 def register(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -66,9 +75,15 @@ def import_sbom(context: Context, args: argparse.Namespace) -> int:
 
 
 def compliance_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.compliance.read import UpstreamMapError, load_upstream_map
     from ospo_metrics.compliance.views import compliance_view
 
-    table = compliance_view(frames_for(context, args.scope), args.view)
+    try:
+        mapping = load_upstream_map(context.config)
+    except UpstreamMapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    table = compliance_view(frames_for(context, args.scope), args.view, mapping)
     if args.output:
         write_output(to_csv(table), args.output)
     else:

@@ -211,12 +211,50 @@ def load_dependencies_frame(engine: Engine, config: Config) -> pd.DataFrame:
             SbomComponent.ecosystem,
             SbomComponent.license,
             SbomComponent.is_direct,
+            SbomComponent.source_repository,
         )
         .join(Sbom, SbomComponent.sbom_id == Sbom.id)
         .join(Repository, Sbom.repository_id == Repository.id),
     )
     rows["verdict"] = dependency_verdicts(rows, license_policy(config)) if len(rows) else None
     return frame("dependencies", rows)
+
+
+class UpstreamMapError(ValueError):
+    """The upstream mapping file cannot be read; the message names it and says why."""
+
+
+def load_upstream_map(config: Config) -> dict[str, str]:
+    """`compliance.upstream_map`: package (`ecosystem/name`) -> its source repository, as
+    `github.com/OWNER/NAME`. A reviewable YAML file, for packages whose SBOM names no source."""
+    import yaml
+
+    from collectors.sbom import github_repository
+
+    name = config.compliance.upstream_map
+    if not name:
+        return {}
+    path = config.resolve_path(name)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise UpstreamMapError(f"{path}: cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise UpstreamMapError(f"{path}: not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        raise UpstreamMapError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise UpstreamMapError(f"{path}: expected `ecosystem/package: repository URL` lines")
+    mapping = {}
+    for package, url in data.items():
+        source = github_repository(str(url)) if url else None
+        if source is None:
+            raise UpstreamMapError(
+                f"{path}: {package}: {url!r} is not a GitHub repository URL "
+                "(e.g. https://github.com/psf/requests)"
+            )
+        mapping[str(package).strip().lower()] = source
+    return mapping
 
 
 def load_compliance_frames(engine: Engine, config: Config) -> dict[str, pd.DataFrame]:

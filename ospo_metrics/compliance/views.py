@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from kpis.compliance import check_matrix, coverage_by_check, fix_first, last_seen
+from kpis.dependencies import dependency_contributions, never_contributed
 from kpis.schema import Frames
 from kpis.supply_chain import check_summary, license_violations, portfolio_scores
 
@@ -15,10 +18,14 @@ def as_of(data: Frames) -> pd.Timestamp:
     return seen if seen is not None else pd.Timestamp.now("UTC")
 
 
-def compliance_view(data: Frames, view: str) -> pd.DataFrame:
+def compliance_view(
+    data: Frames, view: str, upstream_map: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """`matrix`, `fix-first`, `coverage`, `scorecard` (each repository's latest score) or
     `scorecard-checks` (the weakest checks first) or `dependencies` (denied and to-review
-    licenses with the repositories pulling them in), as of :func:`as_of`."""
+    licenses with the repositories pulling them in), `never-contributed` (the packages we use
+    most and never contributed to) or `upstream-dependencies` (all of them), as of
+    :func:`as_of`."""
     moment = as_of(data)
     if view == "scorecard":
         return portfolio_scores(data, moment)
@@ -26,6 +33,10 @@ def compliance_view(data: Frames, view: str) -> pd.DataFrame:
         return check_summary(data, moment)
     if view == "dependencies":
         return license_violations(data, moment)
+    if view == "never-contributed":
+        return never_contributed(data, moment, upstream_map)
+    if view == "upstream-dependencies":
+        return dependency_contributions(data, moment, upstream_map)
     matrix = check_matrix(data, moment)
     if view == "fix-first":
         return fix_first(matrix)

@@ -171,3 +171,30 @@ def dependency_section(data: Frames, period: str, scope: str) -> None:
         return
     ui.table(violations)
     ui.csv_button(violations, "dependency-licenses", scope=scope)
+
+
+def never_contributed_section(data: Frames, scope: str) -> None:
+    """The dependencies we use most and never contributed to, with their health."""
+    from kpis.dependencies import never_contributed
+    from ospo_metrics.compliance.read import UpstreamMapError, load_upstream_map
+
+    if data.sboms.empty:
+        st.info("Needs SBOMs (see Dependency licenses above).", icon="📦")
+        return
+    try:
+        mapping = load_upstream_map(ui.context().config)
+    except UpstreamMapError as exc:
+        st.error(f"The upstream mapping file cannot be used: {exc}")
+        mapping = {}
+    table = never_contributed(data, as_of(data), mapping)
+    st.caption(
+        "Packages our repositories' newest SBOMs list, ranked by how many of our repositories "
+        "use them, that no employee ever sent a pull request or commit to; with the upstream's "
+        "latest Scorecard score and bus factor where collected. Sources come from the SBOMs or "
+        "`compliance.upstream_map`."
+    )
+    if table.empty:
+        st.success("We have contributed to every dependency whose source we know.", icon="🤝")
+        return
+    ui.table(table)
+    ui.csv_button(table, "never-contributed", scope=scope)
