@@ -129,7 +129,7 @@ def test_supply_chain_checks_from_sboms_and_scorecard() -> None:
         dependencies=[
             {"repo": "acme/a", "sbom_id": 7, "purl": "pkg:npm/left-pad@1.0.0", "name": "left-pad",
              "version": "1.0.0", "ecosystem": "npm", "license": "AGPL-3.0-only",
-             "is_direct": True, "verdict": "denied"},
+             "is_direct": True, "verdict": "denied", "source_repository": None},
         ],
         scorecard=[
             {"repo": "acme/a", "check": "aggregate", "run_date": T0, "score": 7.5, "reason": None},
