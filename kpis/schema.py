@@ -15,18 +15,14 @@ import pandas as pd
 
 UTC_TIMESTAMP = "datetime64[ns, UTC]"
 
-# Column name -> dtype. "str" is pandas 3's default string dtype.
+# Column name -> dtype. "str" is pandas 3's default string dtype. Only what some KPI reads:
+# a column here is loaded for every commit of every repository (millions of rows).
 COMMITS_SCHEMA: dict[str, str] = {
     "repo": "str",
-    "sha": "str",
     "authored_at": UTC_TIMESTAMP,
     "author_id": "int64",
-    "author_name": "str",
     "is_bot": "bool",
     "is_merge": "bool",
-    "additions": "int64",
-    "deletions": "int64",
-    "files_changed": "int64",
     "organization": "str",
     "is_employee": "bool",
     "signed_off": "bool",
@@ -173,7 +169,12 @@ SCHEMAS: dict[str, dict[str, str]] = {
 }
 
 
-def _coerce(data: pd.DataFrame | Iterable[Mapping[str, Any]], schema: dict[str, str], name: str):
+def _coerce(
+    data: pd.DataFrame | Iterable[Mapping[str, Any]],
+    schema: dict[str, str],
+    name: str,
+    keep: Iterable[str] = (),
+):
     frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
     missing = [column for column in schema if column not in frame.columns]
     if frame.columns.size and missing:
@@ -188,17 +189,26 @@ def _coerce(data: pd.DataFrame | Iterable[Mapping[str, Any]], schema: dict[str, 
             # utc=True turns any offset (e.g. +02:00) into UTC; naive values are taken as UTC.
             values = pd.to_datetime(values, utc=True)
         out[column] = values.astype(dtype)
+    for column in keep:
+        if column in frame.columns and column not in out:
+            out[column] = frame[column].to_numpy()
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
-def commits_frame(data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Return a commits frame with exactly :data:`COMMIT_COLUMNS`, cast to the schema dtypes."""
-    return _coerce(data, COMMITS_SCHEMA, "commits")
+def commits_frame(
+    data: pd.DataFrame | Iterable[Mapping[str, Any]], keep: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Return a commits frame with exactly :data:`COMMIT_COLUMNS`, cast to the schema dtypes
+    (plus the `keep` columns the caller uses itself, such as row ids, after them)."""
+    return _coerce(data, COMMITS_SCHEMA, "commits", keep)
 
 
-def issues_frame(data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Return an issues frame with exactly :data:`ISSUE_COLUMNS`, cast to the schema dtypes."""
-    return _coerce(data, ISSUES_SCHEMA, "issues")
+def issues_frame(
+    data: pd.DataFrame | Iterable[Mapping[str, Any]], keep: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Return an issues frame with exactly :data:`ISSUE_COLUMNS`, cast to the schema dtypes
+    (plus the `keep` columns the caller uses itself, such as row ids, after them)."""
+    return _coerce(data, ISSUES_SCHEMA, "issues", keep)
 
 
 def frame(name: str, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:

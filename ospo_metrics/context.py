@@ -96,6 +96,11 @@ class Context:
     def data_dir(self) -> Path:
         return self.config.resolved_data_dir()
 
+    @property
+    def cache_dir(self) -> Path:
+        """Where the read side keeps loaded frames between processes (see read/cache.py)."""
+        return self.data_dir / "cache"
+
     def sync_people(self) -> None:
         with Session(self.engine) as session, session.begin():
             sync_config_people(session, self.config, self.bots)

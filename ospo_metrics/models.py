@@ -414,3 +414,19 @@ class Objective(Base):
     start: Mapped[date | None] = mapped_column(Date)
     due: Mapped[date] = mapped_column(Date)
     goal: Mapped[str | None] = mapped_column(String(32))
+
+
+class DataChange(Base):
+    """A change to stored data outside a collection run (a curation, an import).
+
+    The read side keys its caches on the data version: the last finished collection run and
+    the newest row here. Whatever changes what a KPI reads, other than a collection run,
+    records one row (`ospo_metrics.store.record_change`), so no cached number outlives it.
+    """
+
+    __tablename__ = "data_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # curation | import | ...
+    detail: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime]

@@ -13,26 +13,22 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 import kpis
-from ospo_metrics.compliance.read import load_compliance_frames, with_compliance
 from ospo_metrics.context import Context
 from ospo_metrics.models import KPISnapshot
-from ospo_metrics.queries import load_frames, scoped_frames
+from ospo_metrics.read import context_frames, scoped_frames, series
 from ospo_metrics.store import upsert, utcnow
 
 
 def store_snapshots(context: Context, period: str) -> int:
     """Snapshot every KPI for every scope (all and each group); returns the rows written."""
-    frames = with_compliance(
-        load_frames(context.engine, context.rules),
-        load_compliance_frames(context.engine, context.config),
-    )
+    frames = context_frames(context)
     scopes = ["all", *(f"group:{name}" for name in context.groups)]
     now = utcnow()
     rows = []
     for scope in scopes:
         scoped = scoped_frames(frames, scope, context.groups)
         for kpi in kpis.REGISTRY.values():
-            for record in kpis.series(kpi.id, scoped, period).itertuples(index=False):
+            for record in series(kpi.id, scoped, period).itertuples(index=False):
                 value = float(record.value)
                 rows.append(
                     {

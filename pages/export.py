@@ -17,7 +17,7 @@ with kpi_tab:
     kpi_id = ui.kpi_picker()
     kpi = kpis.get(kpi_id)
     st.caption(f"{kpi.definition} Unit: {kpi.unit}.")
-    series = kpis.series(kpi_id, ui.frames(scope), period)
+    series = ui.series(kpi_id, ui.frames(scope), period)
     if series.empty:
         ui.empty_state(f"No data for {kpi.title} yet.")
     ui.table(series)
@@ -29,11 +29,13 @@ with commits_tab:
     until = middle.date_input("To", value=None, key="until")
     employees_only = right.checkbox("Employees only", key="employees_only")
     rows = ui.filter_commits(ui.commits_table(), scope, since, until, employees_only)
-    st.caption(f"{len(rows):,} commits")
+    st.caption(f"{len(rows):,} commits" + (", the first 5,000 shown" if len(rows) > 5000 else ""))
     if rows.empty:
         ui.empty_state("No commits match these filters.")
-    ui.table(rows, limit=5000)
-    ui.csv_button(rows, "commits")
+    ui.table(ui.commit_details(rows, limit=5000))
+    ui.lazy_csv_button(
+        lambda: ui.commits_csv(scope, since, until, employees_only), "commits", rows.empty
+    )
 
 with issues_tab:
     kind_column, relationship_column, state_column = st.columns(3)
@@ -48,8 +50,13 @@ with issues_tab:
     items = ui.filter_issues(
         ui.issues_table(), scope, kind, relationship, state, created_from, created_to
     )
-    st.caption(f"{len(items):,} {kind}")
+    st.caption(f"{len(items):,} {kind}" + (", the first 5,000 shown" if len(items) > 5000 else ""))
     if items.empty:
         ui.empty_state("No issues or pull requests match these filters.")
-    ui.table(items, limit=5000)
-    ui.csv_button(items, "issues-and-pull-requests")
+    shown = ui.issue_details(items, limit=5000)
+    ui.table(shown)
+    ui.lazy_csv_button(
+        lambda: ui.issues_csv(scope, kind, relationship, state, created_from, created_to),
+        "issues-and-pull-requests",
+        items.empty,
+    )

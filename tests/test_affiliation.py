@@ -13,7 +13,7 @@ from ospo_metrics.affiliation import INDEPENDENT, UNKNOWN, AffiliationRules
 from ospo_metrics.collect_git import collect_git
 from ospo_metrics.config import config_from_mapping
 from ospo_metrics.context import Context
-from ospo_metrics.queries import load_commits_table
+from ospo_metrics.read import load_commits_table
 
 RULES = AffiliationRules.build("Acme", ["acme.com"], ["mail.example"], {"redhat.com": "Red Hat"})
 

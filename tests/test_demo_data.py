@@ -24,7 +24,7 @@ from ospo_metrics.models import (
     Repository,
 )
 from ospo_metrics.objectives import evaluate_objectives
-from ospo_metrics.queries import load_frames
+from ospo_metrics.read import load_frames
 
 TABLES = (Repository, Issue, Comment, Release, Person, Identity, Affiliation)
 

@@ -29,7 +29,7 @@ from test_github_helpers import (
 from kpis.responsiveness import change_requests_accepted, time_to_first_response
 from kpis.upstream import upstream_prs_opened
 from ospo_metrics.models import Affiliation, CollectionRun, Comment, Issue, Person, Repository
-from ospo_metrics.queries import load_frames
+from ospo_metrics.read import load_frames
 
 
 @pytest.fixture

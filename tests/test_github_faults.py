@@ -26,7 +26,7 @@ from test_github_helpers import (
 from collectors.github.pipeline import RepositoryPipeline
 from ospo_metrics.db import open_database
 from ospo_metrics.export import to_csv
-from ospo_metrics.queries import load_frames, load_runs
+from ospo_metrics.read import load_frames, load_runs
 
 SEED = 11
 

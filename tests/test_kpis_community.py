@@ -88,7 +88,7 @@ WEEKS = {"start": "2024-02-26", "end": "2024-03-11"}  # weeks 02-26, 03-04, 03-1
 
 
 def test_offset_timestamp_is_converted_to_the_previous_utc_day() -> None:
-    erin = COMMITS.loc[COMMITS["sha"] == "c06", "authored_at"].iloc[0]
+    erin = COMMITS.loc[COMMITS["author_id"] == 5, "authored_at"].iloc[0]
     assert erin == pd.Timestamp("2024-02-29T23:30Z")
     assert str(COMMITS["authored_at"].dtype) == "datetime64[ns, UTC]"
 

@@ -37,16 +37,11 @@ def write_output(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
-def frames_for(context: Context, scope: str) -> Frames:
-    """The KPI input frames of everything in the database, restricted to `scope`."""
-    from ospo_metrics.compliance.read import load_compliance_frames, with_compliance
-    from ospo_metrics.queries import load_frames, scoped_frames
+def frames_for(context: Context, scope: str = "all") -> Frames:
+    """Every KPI input frame of the current data, restricted to `scope`."""
+    from ospo_metrics import read
 
-    frames = with_compliance(
-        load_frames(context.engine, context.rules),
-        load_compliance_frames(context.engine, context.config),
-    )
-    return scoped_frames(frames, scope, context.groups)
+    return read.context_frames(context, scope)
 
 
 class ProgressBars:

@@ -7,7 +7,7 @@ import argparse
 import pandas as pd
 
 from kpis.schema import Frames
-from ospo_metrics.cli.common import write_output
+from ospo_metrics.cli.common import frames_for, write_output
 from ospo_metrics.context import Context
 from ospo_metrics.export import to_csv
 
@@ -34,13 +34,12 @@ def _objective_views(context: Context, frames: Frames, now: pd.Timestamp) -> lis
 
 def objectives_command(context: Context, args: argparse.Namespace) -> int:
     from ospo_metrics.objectives import objectives_table
-    from ospo_metrics.queries import load_frames
 
     if not context.config.objectives:
         print("no objectives in the configuration (see `objectives:` in ospo.example.yml)")
         return 0
     now = pd.Timestamp.now(tz="UTC")
-    views = _objective_views(context, load_frames(context.engine, context.rules), now)
+    views = _objective_views(context, frames_for(context), now)
     table = objectives_table(views)
     if args.output:
         write_output(to_csv(table), args.output)
@@ -56,10 +55,9 @@ def objectives_command(context: Context, args: argparse.Namespace) -> int:
 
 
 def report_command(context: Context, args: argparse.Namespace) -> int:
-    from ospo_metrics.queries import load_frames
     from ospo_metrics.report import impact_summary, render_html
 
-    frames = load_frames(context.engine, context.rules)
+    frames = frames_for(context)
     now = pd.Timestamp.now(tz="UTC")
     views = _objective_views(context, frames, now)
     summary = impact_summary(frames, views, now, context.organization_name, context.is_demo)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from collectors.github.items import Activity, Actor, IssueItem, RepositoryInfo
 from ospo_metrics.demo.github import THINGS, seed_for
 from ospo_metrics.demo.write_github import DemoWriter, _reporters
-from ospo_metrics.queries import load_commits_table
+from ospo_metrics.read import load_commits_table
 
 if TYPE_CHECKING:
     from ospo_metrics.context import Context

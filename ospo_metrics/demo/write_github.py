@@ -22,7 +22,7 @@ from ospo_metrics.demo import github
 from ospo_metrics.demo.repositories import DEMO_COMPANY, DEMO_ORG_LOGIN, DEMO_ORG_NAME
 from ospo_metrics.identity import BotRules
 from ospo_metrics.models import Identity
-from ospo_metrics.queries import load_commits_table
+from ospo_metrics.read import load_commits_table
 from ospo_metrics.store import (
     PeopleResolver,
     ensure_repository,

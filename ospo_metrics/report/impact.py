@@ -16,6 +16,7 @@ from kpis.schema import Frames
 from kpis.upstream import top_upstream_projects
 from ospo_metrics.formatting import format_delta, format_value
 from ospo_metrics.objectives import ObjectiveView
+from ospo_metrics.read.memo import series
 from ospo_metrics.strategy.goals import goals_html
 
 # The five numbers an executive reads first: impact upstream, community health, responsiveness.
@@ -58,7 +59,7 @@ def impact_summary(
     headlines = []
     for kpi_id in HEADLINE_KPIS:
         kpi = kpis.get(kpi_id)
-        change = kpis.latest_change(kpis.series(kpi_id, frames, "quarter", end=as_of), as_of)
+        change = kpis.latest_change(series(kpi_id, frames, "quarter", end=as_of), as_of)
         headlines.append(Headline(kpi, change.value, change.delta, change.period_start))
     top = top_upstream_projects(frames, as_of - pd.Timedelta(days=TOP_PROJECTS_DAYS), as_of)
     return ImpactSummary(organization, as_of, is_demo, headlines, objectives, top)

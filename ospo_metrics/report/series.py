@@ -13,6 +13,7 @@ import pandas as pd
 import kpis
 from kpis.periods import Period, period_floor, shift
 from kpis.schema import Frames
+from ospo_metrics.read.memo import series
 
 SERIES_EXPORT_COLUMNS = (
     "kpi",
@@ -51,7 +52,7 @@ def kpi_series(
     start = start if start is not None else first_activity(frames)
     if start is not None and start > as_of:
         start = as_of
-    table = kpis.series(kpi.id, frames, period, start=start, end=as_of)
+    table = series(kpi.id, frames, period, start=start, end=as_of)
     if table.empty:
         return pd.DataFrame({column: [] for column in SERIES_EXPORT_COLUMNS})
     starts = pd.to_datetime(table["period_start"])

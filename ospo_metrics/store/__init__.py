@@ -33,6 +33,7 @@ from ospo_metrics.store.runs import (
     last_cursors,
     latest_cursor,
     mark_abandoned_runs,
+    record_change,
     start_run,
 )
 from ospo_metrics.store.upserts import ensure_repository, insert_missing, upsert, utcnow
@@ -54,6 +55,7 @@ __all__ = [
     "mark_abandoned_runs",
     "merge_people",
     "open_memberships",
+    "record_change",
     "record_memberships",
     "sbom_exists",
     "start_run",

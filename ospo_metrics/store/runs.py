@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ospo_metrics.models import (
     CollectionRun,
+    DataChange,
 )
 from ospo_metrics.redact import redact
 from ospo_metrics.store.upserts import clean_text, utcnow
@@ -152,3 +153,12 @@ def latest_cursor(session: Session, collector: str, target: str) -> dict | None:
         .order_by(CollectionRun.id.desc())
         .limit(1)
     )
+
+
+def record_change(session: Session, kind: str, detail: str | None = None) -> None:
+    """Say that stored data changed outside a collection run (a curation, an import).
+
+    The read side's caches are keyed on the data version, which this moves on: every cached
+    frame and KPI series of the old data stops being used at once.
+    """
+    session.add(DataChange(kind=kind, detail=detail, changed_at=utcnow()))

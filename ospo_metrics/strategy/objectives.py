@@ -14,7 +14,7 @@ import kpis
 from kpis.objectives import ObjectiveResult, evaluate, period_for, status_rank
 from kpis.schema import Frames
 from ospo_metrics.config import Objective
-from ospo_metrics.queries import scoped_frames
+from ospo_metrics.read.memo import scoped_frames, series
 from ospo_metrics.strategy.goals import goal_of
 
 
@@ -38,9 +38,9 @@ def evaluate_objectives(
         kpi = kpis.get(objective.kpi)
         scoped = scoped_frames(frames, objective.scope, groups)
         # The whole history up to today: rolling aggregations look back before the start.
-        series = kpis.series(kpi.id, scoped, period_for(objective.aggregation), end=as_of)
+        values = series(kpi.id, scoped, period_for(objective.aggregation), end=as_of)
         result = evaluate(
-            series,
+            values,
             baseline=objective.baseline.value,
             target=objective.target,
             start=objective.start_date,
@@ -50,7 +50,7 @@ def evaluate_objectives(
             unit=kpi.unit,
             domain=kpi.domain,
         )
-        views.append(ObjectiveView(objective, result, series, kpi.unit))
+        views.append(ObjectiveView(objective, result, values, kpi.unit))
     return sorted(views, key=lambda view: status_rank(view.result.status))
 
 

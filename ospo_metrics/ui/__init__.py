@@ -8,6 +8,7 @@ stay a few lines. Import it as `from ospo_metrics import ui`; the modules are an
 - `status`: objectives' status words and colours;  `filters`: the export tables' filters.
 """
 
+from ospo_metrics.read import series
 from ospo_metrics.report import ImpactSummary
 from ospo_metrics.report import impact_summary as _build_impact_summary
 from ospo_metrics.ui.charts import kpi_trend, objective_chart, series_figure
@@ -20,10 +21,20 @@ from ospo_metrics.ui.data import (
     issues_table,
     now,
     objectives,
+    repositories,
     sources,
     unavailable,
 )
-from ospo_metrics.ui.filters import ISSUE_KINDS, STATES, filter_commits, filter_issues
+from ospo_metrics.ui.filters import (
+    ISSUE_KINDS,
+    STATES,
+    commit_details,
+    commits_csv,
+    filter_commits,
+    filter_issues,
+    issue_details,
+    issues_csv,
+)
 from ospo_metrics.ui.labels import column_label
 from ospo_metrics.ui.state import (
     PERIOD_WORDS,
@@ -48,7 +59,14 @@ from ospo_metrics.ui.status import (
 )
 from ospo_metrics.ui.tiles import excluded_note, kpi_tile, kpi_tiles, style
 from ospo_metrics.ui.untrusted import plain, problem
-from ospo_metrics.ui.widgets import csv_button, demo_banner, empty_state, file_name, table
+from ospo_metrics.ui.widgets import (
+    csv_button,
+    demo_banner,
+    empty_state,
+    file_name,
+    lazy_csv_button,
+    table,
+)
 
 
 def impact_summary() -> ImpactSummary:
@@ -71,6 +89,8 @@ __all__ = [
     "checkbox",
     "choice",
     "column_label",
+    "commit_details",
+    "commits_csv",
     "commits_table",
     "compliance_line",
     "context",
@@ -85,11 +105,14 @@ __all__ = [
     "filter_issues",
     "frames",
     "impact_summary",
+    "issue_details",
+    "issues_csv",
     "issues_table",
     "kpi_picker",
     "kpi_tile",
     "kpi_tiles",
     "kpi_trend",
+    "lazy_csv_button",
     "now",
     "objective_chart",
     "objectives",
@@ -98,7 +121,9 @@ __all__ = [
     "plain",
     "problem",
     "remember",
+    "repositories",
     "scope_picker",
+    "series",
     "series_figure",
     "sources",
     "status_badge",

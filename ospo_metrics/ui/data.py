@@ -1,8 +1,8 @@
-"""The pages' data: the app context and cached loaders of the query layer's frames.
+"""The pages' data: the app context and cached loaders of the read side's frames.
 
 Every page reads through these functions, so one cache serves them all and a page never opens
-the database itself. Frames are cached per database URL (a few minutes): a collection that
-finishes meanwhile shows up on the next load after that.
+the database itself. Caches are keyed by the data version (ospo_metrics/read/version.py), not
+a timer: the same data is never loaded twice, and a collection that finishes shows at once.
 """
 
 from __future__ import annotations
@@ -11,17 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from kpis.schema import Frames
+from ospo_metrics import read
 from ospo_metrics.config import ConfigError
 from ospo_metrics.context import Context, open_context
 from ospo_metrics.db import DatabaseError
 from ospo_metrics.objectives import ObjectiveView, evaluate_objectives
-from ospo_metrics.people.contributions import load_contributions
-from ospo_metrics.queries import (
-    frames_from_tables,
-    load_commits_table,
-    load_issues_table,
-    scoped_frames,
-)
 from ospo_metrics.ui.untrusted import problem
 
 
@@ -54,32 +48,44 @@ def ensure_first_data(ctx: Context) -> None:
     st.cache_data.clear()
 
 
-@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
-def _tables(database_url: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def data_key(ctx: Context) -> str:
+    """The current data version (with the rules that shape the frames): every cache here is
+    keyed on it, so new data shows at once and the same data is never loaded twice."""
+    return read.current_key(ctx.engine, ctx.database_url, ctx.rules)
+
+
+# One data version in memory: the frames are the same object for every session and rerun
+# (cache_resource, not cache_data, which would copy a million rows on every hit). Scoped
+# frames and KPI series are kept beside them (read/memo.py).
+@st.cache_resource(max_entries=1, show_spinner="Loading the collected data…")
+def _frames_of_version(database_url: str, key: str) -> Frames:
+    from ospo_metrics.compliance.read import with_compliance
+
     ctx = _context()
-    commits = load_commits_table(ctx.engine, ctx.rules)
-    issues = load_issues_table(ctx.engine, ctx.rules)
-    return commits, issues, load_contributions(ctx.engine, ctx.rules, commits, issues)
-
-
-def commits_table() -> pd.DataFrame:
-    return _tables(context().database_url)[0]
-
-
-def issues_table() -> pd.DataFrame:
-    return _tables(context().database_url)[1]
+    activity = read.cached_frames(ctx.engine, ctx.database_url, ctx.rules, ctx.cache_dir, key)
+    return with_compliance(activity, _compliance_tables(ctx))
 
 
 def frames(scope: str) -> Frames:
-    """Every KPI input frame (activity and compliance), restricted to `scope`."""
-    from ospo_metrics.compliance.read import with_compliance
-
+    """The KPI input frames of a scope (shared and read-only: derive, never modify)."""
     ctx = context()
-    commits, issues, contributions = _tables(ctx.database_url)
-    data = with_compliance(
-        frames_from_tables(commits, issues, contributions), _compliance_tables(ctx.database_url)
-    )
-    return scoped_frames(data, scope, ctx.groups)
+    everything = _frames_of_version(ctx.database_url, data_key(ctx))
+    return read.scoped_frames(everything, scope, ctx.groups)
+
+
+def commits_table() -> pd.DataFrame:
+    """Every commit's KPI columns and id (the details of shown rows: `commit_details`)."""
+    return frames("all").commits
+
+
+def issues_table() -> pd.DataFrame:
+    """Every issue's and pull request's KPI columns and id (details: `issue_details`)."""
+    return frames("all").issues
+
+
+def repositories() -> list[str]:
+    """Every repository with collected activity, sorted."""
+    return read.repository_names(frames("all"))
 
 
 def now() -> pd.Timestamp:
@@ -87,18 +93,24 @@ def now() -> pd.Timestamp:
     return pd.Timestamp.now("UTC")
 
 
-def objectives() -> list[ObjectiveView]:
-    """The configured objectives evaluated today, worst first (each on its own scope)."""
-    ctx = context()
+# Shared and read-only, like the frames they come from; evaluated again when the data changes
+# and at least every hour (the time gone towards each due date moves on).
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _objectives(database_url: str, key: str, hour: str) -> list[ObjectiveView]:
+    ctx = _context()
     return evaluate_objectives(list(ctx.config.objectives), frames("all"), ctx.groups, now())
 
 
-@st.cache_data(ttl=60, max_entries=4, show_spinner=False)
-def _runs(database_url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from ospo_metrics.queries import load_repositories, load_runs
+def objectives() -> list[ObjectiveView]:
+    """The configured objectives evaluated now, worst first (each on its own scope)."""
+    ctx = context()
+    return _objectives(ctx.database_url, data_key(ctx), f"{now():%Y-%m-%dT%H}")
 
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _runs(database_url: str, key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     engine = _context().engine
-    return load_repositories(engine), load_runs(engine)
+    return read.load_repositories(engine), read.load_runs(engine)
 
 
 # A source needs attention when its latest run did not finish cleanly.
@@ -108,7 +120,8 @@ ATTENTION_STATUSES = ("failed", "interrupted", "partial", "abandoned")
 def sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Repositories, the latest run of each collector and target, those of them needing
     attention, and the recent runs."""
-    repositories, runs = _runs(context().database_url)
+    ctx = context()
+    repositories, runs = _runs(ctx.database_url, data_key(ctx))
     latest = runs.drop_duplicates(["collector", "target"]) if len(runs) else runs
     failing = latest[latest["status"].isin(ATTENTION_STATUSES)] if len(latest) else latest
     return repositories, latest, failing, runs
@@ -121,9 +134,9 @@ def unavailable(repositories: pd.DataFrame) -> pd.DataFrame:
     return repositories[repositories["unavailable_reason"].notna()]
 
 
-@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
-def _compliance_tables(database_url: str) -> dict[str, pd.DataFrame]:
+def _compliance_tables(ctx: Context) -> dict[str, pd.DataFrame]:
+    """The compliance frames (small: one row per repository and check); they follow the
+    configuration's policy, which is fixed for the life of the app's context."""
     from ospo_metrics.compliance.read import load_compliance_frames
 
-    ctx = _context()
     return load_compliance_frames(ctx.engine, ctx.config)

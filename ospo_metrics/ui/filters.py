@@ -1,4 +1,9 @@
-"""Filters of the export tables: scope, dates, kind, state (the CLI uses the same rules)."""
+"""Filters of the export tables: scope, dates, kind, state (the CLI uses the same rules).
+
+The filters run on the KPI frames already in memory (counts at once); the columns a person
+reads (sha, subject, title, link) are read for the rows shown, and the whole filtered table
+only when its CSV is asked for.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ from datetime import date
 
 import pandas as pd
 
-from ospo_metrics.queries import rows_in
+from ospo_metrics import read
+from ospo_metrics.read import rows_in
 from ospo_metrics.ui.data import context
 
 ISSUE_KINDS = ("pull requests", "issues", "both")
@@ -42,3 +48,44 @@ def filter_issues(
     if state != "any":
         rows = rows[rows["state"] == state]
     return rows
+
+
+def _first(rows: pd.DataFrame, when: str, limit: int) -> list[int]:
+    return rows.nsmallest(limit, [when, "id"])["id"].tolist() if len(rows) else []
+
+
+def commit_details(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The first `limit` of these commits (oldest first) with sha, subject, author and lines."""
+    ctx = context()
+    return read.load_commits_table(ctx.engine, ctx.rules, ids=_first(rows, "authored_at", limit))
+
+
+def commits_csv(
+    scope: str, since: date | None, until: date | None, employees_only: bool
+) -> pd.DataFrame:
+    """The whole filtered commits table, read when its CSV is asked for."""
+    ctx = context()
+    rows = read.load_commits_table(
+        ctx.engine, ctx.rules, scope, ctx.groups, since=since, until=until
+    )
+    return rows[rows["is_employee"]] if employees_only and len(rows) else rows
+
+
+def issue_details(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The first `limit` of these issues and pull requests with title, link and organization."""
+    ctx = context()
+    return read.load_issues_table(ctx.engine, ctx.rules, ids=_first(rows, "created_at", limit))
+
+
+def issues_csv(
+    scope: str,
+    kind: str,
+    relationship: str,
+    state: str,
+    since: date | None,
+    until: date | None,
+) -> pd.DataFrame:
+    """The whole filtered issues table, read when its CSV is asked for."""
+    ctx = context()
+    table = read.load_issues_table(ctx.engine, ctx.rules, scope, ctx.groups)
+    return filter_issues(table, "all", kind, relationship, state, since, until)

@@ -7,7 +7,7 @@ so a link shares the view and moving to another page keeps scope and period.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import streamlit as st
@@ -55,7 +55,7 @@ def url_date(key: str) -> date | None:
         return None
 
 
-def scope_options(ctx: Context, repositories: set[str]) -> list[str]:
+def scope_options(ctx: Context, repositories: Iterable[str]) -> list[str]:
     options = ["all"] + [f"org:{login}" for login in ctx.config.organizations]
     options += [f"group:{g}" for g in ctx.groups]
     options += [f"repo:{r}" for r in sorted(repositories)]
@@ -64,10 +64,9 @@ def scope_options(ctx: Context, repositories: set[str]) -> list[str]:
 
 def scope_picker(ctx: Context, key: str = "scope") -> str:
     """Scope filter (all, an organization, a group, a repository), kept in the URL."""
-    from ospo_metrics.ui.data import commits_table, issues_table
+    from ospo_metrics.ui.data import repositories
 
-    repositories = set(commits_table()["repo"]) | set(issues_table()["repo"])
-    options = scope_options(ctx, repositories)
+    options = scope_options(ctx, repositories())
     choice = st.sidebar.selectbox(
         "Scope",
         options,

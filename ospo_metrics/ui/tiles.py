@@ -8,6 +8,7 @@ import streamlit as st
 
 import kpis
 from kpis.schema import Frames
+from ospo_metrics import read
 from ospo_metrics.formatting import format_delta, format_value, period_label
 from ospo_metrics.ui.data import now as current_time
 from ospo_metrics.ui.state import PERIOD_WORDS
@@ -34,7 +35,7 @@ def kpi_tile(kpi_id: str, data: Frames, period: str, now: pd.Timestamp | None = 
     kpi = kpis.get(kpi_id)
     now = now if now is not None else current_time()
     # The series runs up to now, so quiet recent periods read as such, not as the last busy one.
-    table = kpis.series(kpi.id, data, period, end=now)
+    table = read.series(kpi.id, data, period, end=now)
     change = kpis.latest_change(table, now)
     when = (
         period_label(change.period_start, period)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -89,6 +90,27 @@ def csv_button(
         file_name=file_name(name, scope),
         mime="text/csv",
         disabled=frame.empty,
+        key=key,
+        on_click="ignore",
+    )
+
+
+def lazy_csv_button(
+    make: Callable[[], pd.DataFrame],
+    name: str,
+    disabled: bool,
+    label: str = "Download CSV",
+    scope: str | None = None,
+    key: str | None = None,
+) -> None:
+    """A download of the table `make()` returns, read only when the button is clicked (a
+    million-row export must not be read on every render)."""
+    st.download_button(
+        label,
+        data=lambda: to_csv(make()).encode("utf-8"),
+        file_name=file_name(name, scope),
+        mime="text/csv",
+        disabled=disabled,
         key=key,
         on_click="ignore",
     )

@@ -1,0 +1,60 @@
+"""The one place that reads the database: columnar loading, KPI frames, tables, caches.
+
+- `columnar`: a select straight into Arrow columns (ADBC), never through `Row` objects;
+- `frames`: the KPI input frames, one loader per frame, scope filtered in SQL;
+- `tables`: what people look at and export (commits, issues, repositories, runs, checks);
+- `version`: the data version every cache is keyed on (finished runs, recorded changes);
+- `cache`: the frames of the current data version on disk, warmed after a collection;
+- `memo`: scoped frames and KPI series computed once per loaded frames.
+
+Import from here; the split is an inside matter.
+"""
+
+from ospo_metrics.read.cache import (
+    cache_folder,
+    cached_frames,
+    context_frames,
+    current_key,
+    frames_for,
+    warm,
+)
+from ospo_metrics.read.columnar import read_frame
+from ospo_metrics.read.frames import FRAME_LOADERS, load_employments, load_frames, repository_ids
+from ospo_metrics.read.memo import repository_names, scoped_frames, series
+from ospo_metrics.read.tables import (
+    COMMIT_TABLE_COLUMNS,
+    ISSUE_TABLE_COLUMNS,
+    frames_from_tables,
+    load_commits_table,
+    load_issues_table,
+    load_repositories,
+    load_runs,
+    rows_in,
+)
+from ospo_metrics.read.version import data_version
+
+__all__ = [
+    "COMMIT_TABLE_COLUMNS",
+    "FRAME_LOADERS",
+    "ISSUE_TABLE_COLUMNS",
+    "cache_folder",
+    "cached_frames",
+    "context_frames",
+    "current_key",
+    "data_version",
+    "frames_for",
+    "frames_from_tables",
+    "load_commits_table",
+    "load_employments",
+    "load_frames",
+    "load_issues_table",
+    "load_repositories",
+    "load_runs",
+    "read_frame",
+    "repository_ids",
+    "repository_names",
+    "rows_in",
+    "scoped_frames",
+    "series",
+    "warm",
+]

@@ -1,0 +1,194 @@
+"""Loaded frames kept on disk, keyed by data version, so a new process does not read them again.
+
+A dashboard process that starts after a collection, or the next `ospo-metrics kpis`, finds
+the frames of the current data version in `data_dir/cache` (Arrow files, read in a fraction of
+a second) instead of reading every row and resolving every affiliation again. `collect` warms
+the cache when it ends (`warm`), so the first view after a collection is fast too.
+
+The key holds everything the frames depend on: the database, the data version (see
+`version.py`), the affiliation rules of the configuration, and the frames' layout. A file
+that cannot be read or written is simply not used: the cache only ever saves time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.feather as feather
+from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from ospo_metrics.context import Context
+
+from kpis.schema import SCHEMAS, Frames
+from ospo_metrics.affiliation import AffiliationRules
+from ospo_metrics.read.frames import FRAME_LOADERS, load_frames
+from ospo_metrics.read.memo import scoped_frames
+from ospo_metrics.read.version import data_version
+
+# Bump when what a loader produces changes in a way the schemas below do not show.
+LAYOUT = 3
+KEEP_VERSIONS = 2
+
+
+def _stable(value: object) -> object:
+    """A value as JSON that is the same in every process (sets sorted, dataclasses by field)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _stable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, frozenset | set):
+        return sorted(map(str, value))
+    if isinstance(value, tuple | list):
+        return [_stable(v) for v in value]
+    return value if isinstance(value, str | int | float | bool | None) else str(value)
+
+
+def rules_fingerprint(rules: AffiliationRules) -> str:
+    return json.dumps(
+        {
+            "organization": rules.organization,
+            "employee_domains": list(rules.employee_domains),
+            "generic_domains": list(rules.generic_domains),
+            "domain_organizations": dict(sorted(rules.domain_organizations.items())),
+            "bots": _stable(rules.bots),
+        },
+        sort_keys=True,
+    )
+
+
+def frames_key(database_url: str, version: str, rules: AffiliationRules) -> str:
+    """One short name for the frames of this database, data version and rules."""
+    text = json.dumps(
+        [database_url, version, rules_fingerprint(rules), LAYOUT, SCHEMAS, list(FRAME_LOADERS)]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class FrameCache:
+    folder: Path
+
+    def _path(self, key: str, name: str) -> Path:
+        return self.folder / f"frames-{key}-{name}.arrow"
+
+    def load(self, key: str) -> Frames | None:
+        parts = {}
+        for name in FRAME_LOADERS:
+            path = self._path(key, name)
+            if not path.exists():
+                return None
+            try:
+                parts[name] = feather.read_table(path, memory_map=True).to_pandas()
+            except (OSError, pa.ArrowException):
+                return None
+        return Frames(**parts)
+
+    def store(self, key: str, frames: Frames) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for name in FRAME_LOADERS:
+                path = self._path(key, name)
+                partial = path.with_suffix(f".{os.getpid()}.tmp")
+                feather.write_feather(frames.get(name), partial)
+                os.replace(partial, path)  # readers see a whole file or none
+            self._prune()
+        except OSError:
+            return
+
+    def _prune(self) -> None:
+        """Keep the newest few versions: a process still on the old one can finish its read."""
+        files = sorted(self.folder.glob("frames-*.arrow"), key=lambda p: p.stat().st_mtime)
+        keys = list(dict.fromkeys(p.name.split("-")[1] for p in reversed(files)))
+        for stale in keys[KEEP_VERSIONS:]:
+            for path in self.folder.glob(f"frames-{stale}-*.arrow"):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def cache_folder(data_dir: Path) -> Path:
+    return Path(data_dir) / "cache"
+
+
+def current_key(engine: Engine, database_url: str, rules: AffiliationRules) -> str:
+    return frames_key(database_url, data_version(engine), rules)
+
+
+def cached_frames(
+    engine: Engine, database_url: str, rules: AffiliationRules, folder: Path, key: str | None = None
+) -> Frames:
+    """The frames of the current data version: from disk when someone loaded them already."""
+    key = key or current_key(engine, database_url, rules)
+    cache = FrameCache(folder)
+    frames = cache.load(key)
+    if frames is None:
+        frames = load_frames(engine, rules)
+        cache.store(key, frames)
+    return frames
+
+
+def frames_for(
+    engine: Engine,
+    database_url: str,
+    rules: AffiliationRules,
+    folder: Path,
+    scope: str = "all",
+    groups: Mapping[str, Sequence[str]] | None = None,
+) -> Frames:
+    """The frames of a scope: cut from the cached frames of all repositories when someone
+    loaded them already, else read for that scope alone (SQL leaves the other rows out)."""
+    groups = groups or {}
+    key = current_key(engine, database_url, rules)
+    cached = FrameCache(folder).load(key)
+    if cached is not None:
+        return scoped_frames(cached, scope, groups)
+    if scope == "all":
+        return cached_frames(engine, database_url, rules, folder, key)
+    return load_frames(engine, rules, scope, groups)
+
+
+def context_frames(context: Context, scope: str = "all") -> Frames:
+    """Every KPI input frame of an entry point's database (activity and compliance),
+    restricted to `scope`; the activity frames come from the cache when someone loaded them
+    already. The compliance frames are small and follow the configuration's policy: they are
+    read each time."""
+    from ospo_metrics.compliance.read import load_compliance_frames, with_compliance
+
+    activity = frames_for(
+        context.engine,
+        context.database_url,
+        context.rules,
+        context.cache_dir,
+        scope,
+        context.groups,
+    )
+    frames = with_compliance(activity, load_compliance_frames(context.engine, context.config))
+    return scoped_frames(frames, scope, context.groups)
+
+
+def warm(engine: Engine, database_url: str, rules: AffiliationRules, folder: Path) -> float:
+    """Load the current data version's frames into the disk cache; returns the seconds taken."""
+    began = time.perf_counter()
+    cached_frames(engine, database_url, rules, folder)
+    return time.perf_counter() - began
+
+
+__all__ = [
+    "FrameCache",
+    "cache_folder",
+    "cached_frames",
+    "context_frames",
+    "current_key",
+    "frames_for",
+    "frames_key",
+    "rules_fingerprint",
+    "warm",
+]
