@@ -45,38 +45,62 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu() -> float:
+    """CPU seconds of this process, every thread (less sensitive to a busy machine than the
+    wall clock: what the work costs, not how long it waited for a core)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure_page(page: str) -> dict:
     """In this (fresh) process: the page's first render, then its reruns."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=900)
     at.switch_page(f"pages/{page}.py")
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), _cpu()
     at.run()
-    cold = time.perf_counter() - began
+    cold, cold_cpu = time.perf_counter() - began, _cpu() - cpu
     if at.exception:
         raise SystemExit(f"{page}: {at.exception}")
-    warm = []
+    warm, warm_cpu = [], []
     for _ in range(WARM_RUNS):
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), _cpu()
         at.run()
         warm.append(time.perf_counter() - began)
-    return {"cold": cold, "warm": statistics.median(warm), "peak_mb": _peak_mb()}
+        warm_cpu.append(_cpu() - cpu)
+    return {
+        "cold": cold,
+        "cold_cpu": cold_cpu,
+        "warm": statistics.median(warm),
+        "warm_cpu": statistics.median(warm_cpu),
+        "peak_mb": _peak_mb(),
+    }
 
 
 def measure_series() -> dict:
     """Frames load time, then every KPI series on them (slowest of week, month, quarter)."""
     import kpis
     from ospo_metrics.context import open_context
-    from ospo_metrics.read import load_frames
+
+    try:
+        from ospo_metrics.read import load_frames
+    except ImportError:  # the code from before ospo_metrics/read, for a baseline
+        from ospo_metrics.queries import load_frames
 
     context = open_context()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), _cpu()
     frames = load_frames(context.engine, context.rules)
-    out = {"load_frames": time.perf_counter() - began}
+    out = {"load_frames": time.perf_counter() - began, "load_frames_cpu": _cpu() - cpu}
+    try:  # every KPI input, compliance included, where this code has them
+        from ospo_metrics.read import context_frames
+
+        frames = context_frames(context)
+    except ImportError:
+        pass
     for kpi in kpis.REGISTRY.values():
         times = []
-        for period in kpis.PERIODS:
+        for period in kpi.periods:
             began = time.perf_counter()
             kpis.series(kpi.id, frames, period)
             times.append(time.perf_counter() - began)
@@ -95,11 +119,11 @@ def _child(args: list[str], env: dict[str, str]) -> dict:
 
 
 def _timed_command(command: list[str], env: dict[str, str]) -> dict:
-    """Wall time and peak memory of one command (GNU time reports the memory)."""
+    """Wall time, CPU time and peak memory of one command (GNU time reports the last two)."""
     with tempfile.NamedTemporaryFile("r", suffix=".txt") as memory:
         began = time.perf_counter()
         proc = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", "-o", memory.name, *command],
+            ["/usr/bin/time", "-f", "%U %S %M", "-o", memory.name, *command],
             env=env,
             capture_output=True,
             text=True,
@@ -108,8 +132,12 @@ def _timed_command(command: list[str], env: dict[str, str]) -> dict:
         elapsed = time.perf_counter() - began
         if proc.returncode:
             raise SystemExit(f"{' '.join(command)} failed:\n{proc.stderr[-3000:]}")
-        peak_kb = int(memory.read().strip().splitlines()[-1])
-    return {"seconds": elapsed, "peak_mb": peak_kb / 1024}
+        user, system, peak_kb = memory.read().strip().splitlines()[-1].split()
+    return {
+        "seconds": elapsed,
+        "cpu": float(user) + float(system),
+        "peak_mb": int(peak_kb) / 1024,
+    }
 
 
 def _cache_dir(env: dict[str, str]) -> Path | None:
@@ -153,30 +181,36 @@ def _median(values: list[float | None]) -> float | None:
 
 
 def report(results: dict) -> str:
-    lines = ["| what | cold s | warm s | peak MB |", "|---|---|---|---|"]
+    """Medians: wall seconds (CPU seconds in brackets), peak memory."""
+
+    def both(runs: list[dict], wall: str, cpu: str) -> str:
+        seconds = _median([r[wall] for r in runs])
+        spent = _median([r.get(cpu) for r in runs])
+        return f"{seconds:.2f}" + (f" ({spent:.2f})" if spent is not None else "")
+
+    lines = ["| what | cold s (cpu) | warm s (cpu) | peak MB |", "|---|---|---|---|"]
     for page, runs in results["pages"].items():
-        cold = _median([r["cold"] for r in runs])
-        warm = _median([r["warm"] for r in runs])
         peak = max(r["peak_mb"] for r in runs)
-        lines.append(f"| page {page} | {cold:.2f} | {warm:.2f} | {peak:.0f} |")
+        lines.append(
+            f"| page {page} | {both(runs, 'cold', 'cold_cpu')} | "
+            f"{both(runs, 'warm', 'warm_cpu')} | {peak:.0f} |"
+        )
     kpis_runs = results["kpis"]
-    peak = _median([r["peak_mb"] for r in kpis_runs])
     lines.append(
-        f"| `ospo-metrics kpis` | {_median([r['seconds'] for r in kpis_runs]):.2f} | | "
-        + (f"{peak:.0f} |" if peak else "|")
+        f"| `ospo-metrics kpis` | {both(kpis_runs, 'seconds', 'cpu')} | | "
+        f"{max(r['peak_mb'] for r in kpis_runs):.0f} |"
     )
     series = results["series"]
-    lines.append(f"| load frames | {_median([r['load_frames'] for r in series]):.2f} | | |")
-    ids = [k for k in series[0] if k not in ("load_frames", "peak_mb")]
+    lines.append(f"| load frames (SQL) | {both(series, 'load_frames', 'load_frames_cpu')} | | |")
+    ids = [k for k in series[0] if k not in ("load_frames", "load_frames_cpu", "peak_mb")]
     slowest = max(ids, key=lambda k: _median([r[k] for r in series]))
     lines.append(
         f"| slowest KPI series ({slowest}) | {_median([r[slowest] for r in series]):.2f} | | "
         f"{max(r['peak_mb'] for r in series):.0f} |"
     )
     lines.append("")
-    lines.append(
-        "KPI series (s): " + ", ".join(f"{k} {_median([r[k] for r in series]):.2f}" for k in ids)
-    )
+    each = ", ".join(f"{k} {_median([r[k] for r in series]):.2f}" for k in ids)
+    lines.append(f"KPI series (s): {each}")
     return "\n".join(lines)
 
 
