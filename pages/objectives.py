@@ -37,7 +37,8 @@ for goal in goal_summaries(views):
         icon = ui.STATUS_ICONS[view.result.status]
         with st.expander(f"{icon} {ui.plain(view.objective.title)} — {view.result.status}"):
             st.text(view.result.explanation)
-            owner = f", owner {ui.plain(view.objective.owner)}" if view.objective.owner else ""
+            owner = view.objective.owner and not ui.private()
+            owner = f", owner {ui.plain(view.objective.owner)}" if owner else ""
             st.caption(
                 f"KPI `{view.objective.kpi}` on `{view.objective.scope}`, aggregation "
                 f"`{view.objective.aggregation or 'latest'}`, due {view.objective.due}{owner}."

@@ -20,7 +20,7 @@ middle.metric("Sources failing", len(failed))
 right.metric("Last collection finished", format_time(latest["finished_at"].max()))
 
 for run in failed.itertuples():
-    ui.problem(f"{run.collector} · {run.target} ({run.status})", run.error)
+    ui.problem(f"{run.collector} · {run.target} ({run.status})", ui.shown_text(run.error))
 for repo in ui.unavailable(repositories).itertuples():
     ui.problem(f"{repo.repo} is unavailable", repo.unavailable_reason)
 

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from collectors.base import ProgressCallback
 from kpis.schema import Frames
 from ospo_metrics.context import Context
@@ -35,6 +37,15 @@ def write_output(text: str, output: str | None) -> None:
         print(f"wrote {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+
+
+def write_csv(context: Context, frame: pd.DataFrame, output: str | None) -> None:
+    """Write a table as CSV (see ospo_metrics.export), people pseudonymized in privacy mode:
+    every CLI export goes through here."""
+    from ospo_metrics.export import to_csv
+    from ospo_metrics.people.privacy import hide_people
+
+    write_output(to_csv(hide_people(frame, context.config)), output)
 
 
 def frames_for(context: Context, scope: str = "all") -> Frames:

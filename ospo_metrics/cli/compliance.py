@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from ospo_metrics.cli.collect import report_results
-from ospo_metrics.cli.common import EXIT_USAGE, frames_for, write_output
+from ospo_metrics.cli.common import EXIT_USAGE, frames_for, write_csv
 from ospo_metrics.context import Context
-from ospo_metrics.export import to_csv
+from ospo_metrics.people.privacy import hide_people
 
 VIEWS = (
     "matrix",
@@ -84,8 +84,9 @@ def compliance_command(context: Context, args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     table = compliance_view(frames_for(context, args.scope), args.view, mapping)
+    table = hide_people(table, context.config)
     if args.output:
-        write_output(to_csv(table), args.output)
+        write_csv(context, table, args.output)
     else:
         print(table.to_string(index=False) if len(table) else f"no {args.view} data for this scope")
     return 0

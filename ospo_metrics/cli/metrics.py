@@ -7,9 +7,8 @@ import argparse
 import pandas as pd
 
 import kpis
-from ospo_metrics.cli.common import date_arg, frames_for, write_output
+from ospo_metrics.cli.common import date_arg, frames_for, write_csv
 from ospo_metrics.context import Context
-from ospo_metrics.export import to_csv
 
 PERIOD_CHOICES = ["week", "month", "quarter"]
 
@@ -103,7 +102,7 @@ def export_kpi(context: Context, args: argparse.Namespace) -> int:
     frame.insert(1, "scope", args.scope)
     frame.insert(2, "period", args.period)
     frame["unit"] = kpi.unit
-    write_output(to_csv(frame), args.output)
+    write_csv(context, frame, args.output)
     return 0
 
 
@@ -118,7 +117,7 @@ def export_commits(context: Context, args: argparse.Namespace) -> int:
         since=args.since,
         until=args.until,
     )
-    write_output(to_csv(table), args.output)
+    write_csv(context, table, args.output)
     return 0
 
 

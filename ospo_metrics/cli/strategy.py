@@ -7,9 +7,9 @@ import argparse
 import pandas as pd
 
 from kpis.schema import Frames
-from ospo_metrics.cli.common import frames_for, write_output
+from ospo_metrics.cli.common import frames_for, write_csv, write_output
 from ospo_metrics.context import Context
-from ospo_metrics.export import to_csv
+from ospo_metrics.people import privacy
 
 
 def register(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -42,7 +42,7 @@ def objectives_command(context: Context, args: argparse.Namespace) -> int:
     views = _objective_views(context, frames_for(context), now)
     table = objectives_table(views)
     if args.output:
-        write_output(to_csv(table), args.output)
+        write_csv(context, table, args.output)
     for row in table.itertuples():
         print(f"{row.status:10} {row.objective:30} {row.explanation}")
     from ospo_metrics.strategy.goals import ROLLUP_RULE, goal_summaries
@@ -60,6 +60,13 @@ def report_command(context: Context, args: argparse.Namespace) -> int:
     frames = frames_for(context)
     now = pd.Timestamp.now(tz="UTC")
     views = _objective_views(context, frames, now)
-    summary = impact_summary(frames, views, now, context.organization_name, context.is_demo)
+    summary = impact_summary(
+        frames,
+        views,
+        now,
+        context.organization_name,
+        context.is_demo,
+        privacy.enabled(context.config),
+    )
     write_output(render_html(summary), args.output)
     return 0

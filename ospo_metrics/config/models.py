@@ -375,6 +375,21 @@ class Objective(_Model):
 _DEFER_CROSS_CHECKS = "ospo_defer_cross_checks"
 
 
+class PrivacyConfig(_Model):
+    """Privacy mode (see ospo_metrics.people.privacy): `privacy: true` is `hide_people: true`."""
+
+    hide_people: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: object) -> object:
+        if isinstance(data, bool):
+            return {"hide_people": data}
+        if data is not None and not isinstance(data, dict):
+            raise ValueError("write `privacy: true` or `privacy: {hide_people: true}`")
+        return data
+
+
 class Config(_Model):
     """The whole ``ospo.yml``. Build it with :func:`load_config` / :func:`config_from_mapping`."""
 
@@ -390,6 +405,7 @@ class Config(_Model):
     bots: BotsConfig = Field(default_factory=BotsConfig)
     objectives: list[Objective] = Field(default_factory=list)
     compliance: ComplianceConfig = Field(default_factory=ComplianceConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
 
     _path: Path | None = PrivateAttr(default=None)
     _source: str = PrivateAttr(default="<demo>")

@@ -16,6 +16,7 @@ from kpis.schema import Frames
 from kpis.upstream import top_upstream_projects
 from ospo_metrics.formatting import format_delta, format_value
 from ospo_metrics.objectives import ObjectiveView
+from ospo_metrics.people.privacy import mask_text
 from ospo_metrics.read.memo import series
 from ospo_metrics.strategy.goals import goals_html
 
@@ -46,6 +47,7 @@ class ImpactSummary:
     headlines: list[Headline]
     objectives: list[ObjectiveView]
     top_projects: pd.DataFrame = field(compare=False)
+    private: bool = False  # privacy mode: people counted, never named
 
 
 def impact_summary(
@@ -54,6 +56,7 @@ def impact_summary(
     as_of: pd.Timestamp,
     organization: str,
     is_demo: bool = False,
+    private: bool = False,
 ) -> ImpactSummary:
     """Headlines compare the last complete quarter with the one before."""
     headlines = []
@@ -62,12 +65,16 @@ def impact_summary(
         change = kpis.latest_change(series(kpi_id, frames, "quarter", end=as_of), as_of)
         headlines.append(Headline(kpi, change.value, change.delta, change.period_start))
     top = top_upstream_projects(frames, as_of - pd.Timedelta(days=TOP_PROJECTS_DAYS), as_of)
-    return ImpactSummary(organization, as_of, is_demo, headlines, objectives, top)
+    return ImpactSummary(organization, as_of, is_demo, headlines, objectives, top, private)
 
 
 def render_html(summary: ImpactSummary) -> str:
     """The summary as a standalone, printable HTML document (all text escaped)."""
-    e = html.escape
+
+    def e(text: str) -> str:
+        # In privacy mode, addresses and @mentions in configured text are masked too.
+        return html.escape(str(mask_text(text)) if summary.private else text)
+
     quarter = next((h.period_start for h in summary.headlines if h.period_start is not None), None)
     period = (
         f"quarter starting {quarter:%Y-%m-%d}" if quarter is not None else "no complete quarter"
@@ -93,6 +100,8 @@ def render_html(summary: ImpactSummary) -> str:
         for row in summary.top_projects.itertuples()
     )
     demo = "<p class='demo'>Demo data: a generated organization.</p>" if summary.is_demo else ""
+    if summary.private:
+        demo += "<p class='demo'>Privacy mode: people are counted, never named.</p>"
     no_objectives = "<tr><td colspan='7'>No objectives configured.</td></tr>"
     no_projects = "<tr><td colspan='4'>No upstream pull requests in the last year.</td></tr>"
     return f"""<!DOCTYPE html>

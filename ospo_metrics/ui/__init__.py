@@ -65,6 +65,9 @@ from ospo_metrics.ui.widgets import (
     empty_state,
     file_name,
     lazy_csv_button,
+    private,
+    shown_people,
+    shown_text,
     table,
 )
 
@@ -73,7 +76,7 @@ def impact_summary() -> ImpactSummary:
     """The executive summary of everything collected, as of now."""
     ctx = context()
     return _build_impact_summary(
-        frames("all"), objectives(), now(), ctx.organization_name, ctx.is_demo
+        frames("all"), objectives(), now(), ctx.organization_name, ctx.is_demo, private()
     )
 
 
@@ -119,12 +122,15 @@ __all__ = [
     "objectives_summary",
     "period_picker",
     "plain",
+    "private",
     "problem",
     "remember",
     "repositories",
     "scope_picker",
     "series",
     "series_figure",
+    "shown_people",
+    "shown_text",
     "sources",
     "status_badge",
     "style",

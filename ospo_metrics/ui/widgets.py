@@ -1,4 +1,6 @@
-"""Small shared widgets: the demo banner, empty states, tables with readable headers, CSV."""
+"""Small shared widgets: the demo banner, empty states, tables with readable headers, CSV.
+
+Tables and CSV buttons show people as privacy mode says (ospo_metrics/people/privacy.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,25 @@ import streamlit as st
 
 from ospo_metrics.context import Context
 from ospo_metrics.export import to_csv
+from ospo_metrics.people import privacy
+from ospo_metrics.ui.data import context
 from ospo_metrics.ui.labels import column_label
+
+
+def private() -> bool:
+    """Is privacy mode on (`privacy: true` in the configuration)? Then no view names people."""
+    return privacy.enabled(context().config)
+
+
+def shown_people(frame: pd.DataFrame, personal: tuple[str, ...] = ()) -> pd.DataFrame:
+    """`frame` as it may be shown or downloaded: people pseudonymized in privacy mode (tables
+    and CSV buttons call it already; call it for a chart's data or a sentence's names)."""
+    return privacy.hide_people(frame, context().config, personal=personal)
+
+
+def shown_text(text: str | None) -> str | None:
+    """Free text as it may be shown: addresses and @mentions masked in privacy mode."""
+    return privacy.mask_text(text) if private() else text  # type: ignore[return-value]
 
 
 def demo_banner(ctx: Context) -> None:
@@ -54,7 +74,7 @@ def table(
 
     KPI series carry pandas attrs (period kind) that Arrow cannot serialize: they are dropped.
     """
-    shown = frame.head(limit) if limit else frame.copy()
+    shown = shown_people(frame.head(limit) if limit else frame.copy())
     shown.attrs = {}
     st.dataframe(
         shown,
@@ -86,7 +106,7 @@ def csv_button(
     every render (large tables would otherwise slow every page view)."""
     st.download_button(
         label,
-        data=lambda: to_csv(frame).encode("utf-8"),
+        data=lambda: to_csv(shown_people(frame)).encode("utf-8"),
         file_name=file_name(name, scope),
         mime="text/csv",
         disabled=frame.empty,
@@ -107,7 +127,7 @@ def lazy_csv_button(
     million-row export must not be read on every render)."""
     st.download_button(
         label,
-        data=lambda: to_csv(make()).encode("utf-8"),
+        data=lambda: to_csv(shown_people(make())).encode("utf-8"),
         file_name=file_name(name, scope),
         mime="text/csv",
         disabled=disabled,

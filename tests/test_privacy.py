@@ -1,0 +1,152 @@
+"""Privacy mode: with `privacy: true`, no page, export or report shows a name, e-mail or login."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from gitrepo import GitRepo
+from test_pages import app_env, run_app  # noqa: F401 (fixture)
+
+from ospo_metrics.cli import main
+from ospo_metrics.config import ConfigError, config_from_mapping
+from ospo_metrics.people import privacy
+
+# Every way Jane and Omar could leak: names, addresses, logins.
+SECRETS = ("Jane", "jane@acme.com", "Omar", "omar@globex.com", "omar-s")
+
+
+def test_the_switch_has_a_shorthand_and_refuses_what_it_does_not_know() -> None:
+    assert config_from_mapping({"privacy": True}).privacy.hide_people
+    assert config_from_mapping({"privacy": {"hide_people": True}}).privacy.hide_people
+    assert not config_from_mapping({}).privacy.hide_people
+    assert privacy.enabled(config_from_mapping({"privacy": True}))
+    assert not privacy.enabled(config_from_mapping({"privacy": False}))
+    with pytest.raises(ConfigError, match=r"privacy: write `privacy: true`"):
+        config_from_mapping({"privacy": "maybe"})
+    with pytest.raises(ConfigError, match="hide_names: unknown key"):
+        config_from_mapping({"privacy": {"hide_names": True}})
+
+
+def test_hide_people_pseudonymizes_by_person_and_masks_free_text() -> None:
+    frame = pd.DataFrame(
+        {
+            "author_id": [3, 7, 3],
+            "author_name": ["Jane Doe", "Omar Said", "J. Doe"],
+            "author_email": ["jane@acme.com", "omar@globex.com", "jane@acme.com"],
+            "subject": [
+                "Merge pull request #4 from omar-s/fix",
+                "thanks @omar-s, see jane@acme.com",
+                "plain",
+            ],
+            "repo": ["acme/a", "acme/a", "acme/b"],
+        }
+    )
+    shown = privacy.hide_people(frame, True)
+    assert shown["author_name"].tolist() == ["Person 3", "Person 7", "Person 3"]
+    assert shown["author_email"].tolist() == ["Person 3", "Person 7", "Person 3"]
+    assert shown["repo"].tolist() == frame["repo"].tolist()
+    text = shown.to_csv()
+    assert not [s for s in SECRETS if s in text], text
+    assert shown["subject"].iloc[0] == "Merge pull request #4 from (hidden)/fix"
+    assert list(shown.columns) == list(frame.columns)  # same CSV shape on or off
+    assert privacy.hide_people(frame, False) is frame
+    # Without a person id: distinct people stay distinct, numbered within the table.
+    owners = privacy.hide_people(pd.DataFrame({"owner": ["Ann", "Bob", "Ann", None]}), True)
+    assert owners["owner"].tolist() == ["Person 1", "Person 2", "Person 1", None]
+    assert privacy.person_label(5, "Jane Doe", True) == "Person 5"
+    assert privacy.person_label(5, "Jane Doe", False) == "Jane Doe"
+
+
+def test_personal_columns_are_recognized_by_name() -> None:
+    for column in ("author_login", "reviewer_login", "committer_email", "emails", "owner"):
+        assert privacy.is_personal_column(column), column
+    for column in ("repo", "name", "organization", "sha", "license", "title"):
+        assert not privacy.is_personal_column(column), column
+    assert privacy.is_personal_column("name", personal=["name"])
+
+
+@pytest.fixture
+def private_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Jane (Acme) and Omar commit, one subject names an address and a login; privacy on."""
+    repo = GitRepo.init(tmp_path / "widgets")
+    repo.commit(
+        "first",
+        {"f": "1\n"},
+        author=("Jane Doe", "jane@acme.com"),
+        date="2026-10-01T12:00:00+00:00",
+    )
+    repo.commit(
+        "thanks @omar-s (omar@globex.com)",
+        {"f": "2\n"},
+        author=("Omar Said", "omar@globex.com"),
+        date="2026-10-02T12:00:00+00:00",
+    )
+    config = tmp_path / "ospo.yml"
+    config.write_text(
+        f"repositories:\n  - path: {repo.path}\n    name: acme/widgets\n"
+        "affiliation:\n  organization: Acme\n  email_domains: [acme.com]\n"
+        "objectives:\n  - id: people\n    title: Two contributors\n    kpi: active_contributors\n"
+        "    baseline: {value: 1, date: 2026-09-01}\n    target: 2\n    due: 2027-06-30\n"
+        "    owner: Jane Doe\n"
+        "privacy: true\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("OSPO_CONFIG", str(config))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'private.db'}")
+    monkeypatch.chdir(tmp_path)
+    assert main(["collect", "--no-progress"]) == 0
+    return config
+
+
+def _leaks(text: str) -> list[str]:
+    return [secret for secret in SECRETS if secret in text]
+
+
+def test_cli_exports_and_the_report_name_nobody(private_project, tmp_path, capsys) -> None:
+    capsys.readouterr()
+    assert main(["export", "commits"]) == 0
+    commits = capsys.readouterr().out
+    assert commits.count("Person ") >= 2 and not _leaks(commits), commits
+    assert main(["objectives", "-o", str(tmp_path / "objectives.csv")]) == 0
+    assert not _leaks((tmp_path / "objectives.csv").read_text(encoding="utf-8"))
+    assert main(["report", "-o", str(tmp_path / "report.html")]) == 0
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Privacy mode" in report and not _leaks(report)
+    # The same exports name people with privacy off: the checks above can fail.
+    private_project.write_text(
+        private_project.read_text(encoding="utf-8").replace("privacy: true", "privacy: false"),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["export", "commits"]) == 0
+    assert {"Jane", "jane@acme.com", "omar-s"} <= set(_leaks(capsys.readouterr().out))
+
+
+def _page_text(at) -> str:
+    parts = [frame.value.to_csv() for frame in at.dataframe]
+    for kind in ("markdown", "caption", "text", "code", "error", "warning", "info", "title"):
+        parts += [str(element.value) for element in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(parts)
+
+
+PAGES = (
+    "pages/overview.py",
+    "pages/impact.py",
+    "pages/objectives.py",
+    "pages/compliance.py",
+    "pages/export.py",
+    "pages/sources.py",
+)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_name_nobody_in_privacy_mode(app_env, private_project, page) -> None:  # noqa: F811
+    at = run_app(page)
+    text = _page_text(at)
+    assert not _leaks(text), (page, _leaks(text))
+    if page == "pages/export.py":
+        commits = at.dataframe[1].value
+        assert len(commits) == 2 and set(commits["author_name"]) == {"Person 1", "Person 2"}
