@@ -21,6 +21,7 @@ from ospo_metrics.db import is_empty, open_database
 from ospo_metrics.people.affiliation import AffiliationRules
 from ospo_metrics.people.bots import BotRules
 from ospo_metrics.people.config_sync import sync_config_people
+from ospo_metrics.people.curation import apply_curation
 from ospo_metrics.store.runs import mark_abandoned_runs
 
 DEFAULT_CONFIG_FILE = "ospo.yml"
@@ -102,8 +103,15 @@ class Context:
         return self.data_dir / "cache"
 
     def sync_people(self) -> None:
+        """Apply the configuration's people, then the curation decisions (which win)."""
         with Session(self.engine) as session, session.begin():
             sync_config_people(session, self.config, self.bots)
+            apply_curation(session, self.bots, self.config)
+
+    def apply_curation(self) -> None:
+        """Regroup people after a collection (see ospo_metrics.people.curation.apply_curation)."""
+        with Session(self.engine) as session, session.begin():
+            apply_curation(session, self.bots, self.config)
 
 
 def open_context(

@@ -114,6 +114,17 @@ def test_cli_exports_and_the_report_name_nobody(private_project, tmp_path, capsy
     assert main(["report", "-o", str(tmp_path / "report.html")]) == 0
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Privacy mode" in report and not _leaks(report)
+    assert main(["people", "list", "-o", str(tmp_path / "people.csv")]) == 0
+    assert not _leaks((tmp_path / "people.csv").read_text(encoding="utf-8"))
+    for argv in (
+        ["people", "list"],
+        ["people", "show", "jane@acme.com"],
+        ["people", "suggestions"],
+    ):
+        capsys.readouterr()
+        assert main(argv) == 0
+        shown = capsys.readouterr().out
+        assert not _leaks(shown), (argv, shown)
     # The same exports name people with privacy off: the checks above can fail.
     private_project.write_text(
         private_project.read_text(encoding="utf-8").replace("privacy: true", "privacy: false"),

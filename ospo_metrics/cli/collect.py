@@ -65,6 +65,8 @@ def collect_command(context: Context, args: argparse.Namespace) -> int:
         results += collect_compliance_sources(context, source, only=only)
     finally:
         bars.close()
+    if results:  # new identities join the people curation decisions say they belong to
+        context.apply_curation()
     status = report_results(results)
     if results and not getattr(args, "no_warm", False):
         _warm(context)

@@ -26,6 +26,7 @@ from ospo_metrics.read import load_commits_table
 from ospo_metrics.store import (
     PeopleResolver,
     ensure_repository,
+    record_link,
     record_memberships,
     upsert_organization,
     upsert_releases,
@@ -71,12 +72,22 @@ class DemoWriter:
             ).all()
         )
         names = authors.drop_duplicates("author_id").set_index("author_id")["author_name"]
+        emails = dict(
+            self.session.execute(
+                select(Identity.person_id, Identity.value).where(
+                    Identity.kind == "email", Identity.person_id.in_(ids)
+                )
+            ).all()
+        )
         out = {}
         for person_id in ids:
             login = known.get(person_id)
             if login is None:
                 login = github.login_for(str(names[person_id]), self.taken)
                 self.resolver.link(person_id, [("github", login)], str(names[person_id]))
+                email = emails.get(person_id)
+                if email:  # kept together when people are regrouped after a curation
+                    record_link(self.session, ("github", login), ("email", email), "demo")
             out[person_id] = login
         return out
 

@@ -53,6 +53,25 @@ def record_data_change(session: Session, detail: str) -> None:
         record(session, "curation", detail)
 
 
+def apply_curation(session: Session, bots: BotRules, config: object = None) -> Rebuild:
+    """Regroup identities after a collection or a configuration sync, so newly collected
+    identities join the people curation decisions, imports and source links say they belong
+    to. Without any such decision or link there is nothing to regroup (and nothing is read)."""
+    from ospo_metrics.models import IdentityLink
+
+    if (
+        session.scalar(select(CurationRule.id).where(CurationRule.kind.in_((SAME, DIFFERENT))))
+        is None
+        and session.scalar(select(IdentityLink.id).where(IdentityLink.other_key.is_not(None)))
+        is None
+    ):
+        return Rebuild()
+    rebuild = rebuild_people(session, bots, config)
+    if rebuild.changed:
+        record_data_change(session, "people regrouped after collection")
+    return rebuild
+
+
 def parse_identity(text: str) -> Key:
     """An identity as a person types it: `email:x`, `github:x`, `name:x`, an e-mail address
     (noreply addresses are their login) or `@login`."""

@@ -64,7 +64,20 @@ class Imported:
 
     @property
     def affiliations(self) -> int:
-        return sum(1 for rule in self.rules if rule.kind == "affiliation")
+        """Affiliations the file gives (one per person and period, whatever the identities)."""
+        periods = {
+            (rule.organization, rule.valid_from, rule.valid_to, self._person(rule.key))
+            for rule in self.rules
+            if rule.kind == "affiliation"
+        }
+        return len(periods)
+
+    def _person(self, key: Key) -> Key:
+        """The first identity the file joins `key` to (its `same` rules), for counting."""
+        for rule in self.rules:
+            if rule.kind == "same" and rule.other == key:
+                return rule.key
+        return key
 
 
 def read_file(path: str | Path, fmt: str) -> Imported:
@@ -99,6 +112,14 @@ def _key(email: str | None = None, login: str | None = None) -> Key | None:
     if email and "@" in email:
         return identity_key(email=email)
     return None
+
+
+def _affiliations(
+    keys: list[Key], organization: str, start: date | None, end: date | None
+) -> list[Rule]:
+    """One affiliation rule per identity the file names for the person: whichever of them
+    is collected carries it (a login never seen must not lose the address's employment)."""
+    return [Rule("affiliation", key, None, organization, start, end) for key in keys]
 
 
 # ---- HR CSV ---------------------------------------------------------------------------------
@@ -140,9 +161,8 @@ def parse_hr_csv(text: str, name: str = "<csv>") -> Imported:
         start, end = _date(cell("from"), where), _date(cell("to"), where)
         if start and end and end < start:
             raise ImportError_(f"{where}: `to` ({end}) is before `from` ({start})")
-        key = login_key or email_key
-        assert key is not None
-        out.rules.append(Rule("affiliation", key, None, organization, start, end))
+        keys = [key for key in dict.fromkeys((login_key, email_key)) if key]
+        out.rules += _affiliations(keys, organization, start, end)
         if email_key and login_key and email_key != login_key:
             out.rules.append(Rule("same", login_key, email_key))
     return out
@@ -199,7 +219,7 @@ def parse_sortinghat(text: str, name: str = "<json>") -> Imported:
             end = None if end == SORTINGHAT_OPEN[1] else end
             # SortingHat's end is the first day of the next period: ours is the last day in.
             end = end - timedelta(days=1) if end else None
-            out.rules.append(Rule("affiliation", keys[0], None, str(organization), start, end))
+            out.rules += _affiliations(keys, str(organization), start, end)
         profile = entry.get("profile")
         if isinstance(profile, dict) and profile.get("is_bot"):
             out.rules.append(Rule("bot", keys[0], value="bot"))
@@ -240,6 +260,9 @@ def _parse_email_map(text: str, name: str) -> Imported:
         if not match:
             raise ImportError_(f"{name}:{number}: expected `address employer [< YYYY-MM-DD]`")
         address, employer, until = match.groups()
+        if employer.strip() in ("?", "-"):  # gitdm's "employer not known"
+            out.skipped.append(f"{name}:{number}: {address}: employer not known")
+            continue
         if "@" not in address:
             out.skipped.append(
                 f"{name}:{number}: {address} is a whole domain: add `{address}: {employer}` "
@@ -279,13 +302,13 @@ def _parse_cncf(text: str, name: str) -> Imported:
             start = _date(match["from"], where)
             until = _date(match["until"], where)
             end = until - timedelta(days=1) if until else None  # "until" is the next day
-            out.rules.append(Rule("affiliation", keys[0], None, match["org"].strip(), start, end))
+            out.rules += _affiliations(keys, match["org"].strip(), start, end)
             continue
         match = _CNCF_PERSON_RE.match(line)
         if match is None:
             raise ImportError_(f"{name}:{number}: expected `login: address!domain, ...`")
         login, addresses = match.groups()
-        login = login.strip()
+        login = login.strip().rstrip("*")  # `*`: the file marks people with several entries
         # The CNCF files name people by GitHub login; anything else is not a login.
         keys = [key for key in [_key(login=login)] if key and _LOGIN_RE.match(login)]
         for address in addresses.split(","):

@@ -16,7 +16,8 @@ The small API other code calls (pages through ``ospo_metrics.ui``, the CLI, the 
 - :func:`enabled` -- is privacy mode on for this configuration?
 - :func:`hide_people` -- a frame with every personal column pseudonymized (no-op when off);
 - :func:`is_personal_column` -- which columns hold people (by name: ``author_name``,
-  ``*_email``, ``*_login``, ``owner``, ...); give ``personal=`` to name more;
+  ``*_email``, ``*_login``, ``owner``, ...; ``name`` too in a table with a person id); give
+  ``personal=`` to name more;
 - :func:`person_label` -- one person's label for a chart or a sentence;
 - :func:`mask_text` -- free text with addresses and ``@mentions`` masked.
 
@@ -156,6 +157,8 @@ def hide_people(
     out = frame.copy()
     out.attrs = dict(frame.attrs)
     ids = id_column or _id_column(frame)
+    if ids is not None:
+        extra |= {"name", "names"}  # beside a person id, a name is the person's
     for column in out.columns:
         if column == ids:
             continue

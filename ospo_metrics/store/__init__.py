@@ -25,7 +25,13 @@ from ospo_metrics.store.github import (
     upsert_releases,
     write_issues,
 )
-from ospo_metrics.store.people import PeopleResolver, clean_name, lookup_key, merge_people
+from ospo_metrics.store.people import (
+    PeopleResolver,
+    clean_name,
+    lookup_key,
+    merge_people,
+    record_link,
+)
 from ospo_metrics.store.runs import (
     RUN_FINISHED,
     finish_run,
@@ -56,6 +62,7 @@ __all__ = [
     "merge_people",
     "open_memberships",
     "record_change",
+    "record_link",
     "record_memberships",
     "sbom_exists",
     "start_run",

@@ -12,13 +12,14 @@ from ospo_metrics.models import (
     Comment,
     Commit,
     Identity,
+    IdentityLink,
     IdentityName,
     Issue,
     Person,
 )
 from ospo_metrics.people.bots import BotRules
 from ospo_metrics.people.identity import identity_key, normalize_name
-from ospo_metrics.store.upserts import clean_rows, clean_text, insert_missing
+from ospo_metrics.store.upserts import clean_rows, clean_text, insert_missing, utcnow
 
 _VALUE_SIZE = Identity.__table__.c.value.type.length
 NAME_LENGTH = IdentityName.__table__.c.name.type.length
@@ -179,6 +180,26 @@ class PeopleResolver:
 
     def person_for(self, key: tuple[str, str]) -> int | None:
         return self._known.get(key)
+
+
+def record_link(
+    session: Session, key: tuple[str, str], other: tuple[str, str], source: str
+) -> None:
+    """Store a source's evidence that two identities are one person (`identity_links`), so a
+    regrouping of people (ospo_metrics.people.resolve) keeps them together."""
+    insert_missing(
+        session,
+        IdentityLink,
+        [
+            {
+                "key": f"{key[0]}:{key[1]}",
+                "other_key": f"{other[0]}:{other[1]}",
+                "source": source,
+                "seen_at": utcnow(),
+            }
+        ],
+        ["key", "source"],
+    )
 
 
 def merge_people(session: Session, keep: int, drop: int) -> None:
