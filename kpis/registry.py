@@ -11,6 +11,7 @@ from kpis.community import COMMUNITY_KPIS
 from kpis.compliance import COMPLIANCE_KPIS
 from kpis.contributors import CONTRIBUTOR_KPIS
 from kpis.kpi import KPI
+from kpis.public_sector import PUBLIC_SECTOR_KPIS
 from kpis.responsiveness import RESPONSIVENESS_KPIS
 from kpis.supply_chain import SUPPLY_CHAIN_KPIS
 from kpis.upstream import UPSTREAM_KPIS
@@ -22,6 +23,7 @@ FAMILIES: tuple[tuple[KPI, ...], ...] = (
     UPSTREAM_KPIS,
     COMPLIANCE_KPIS,
     SUPPLY_CHAIN_KPIS,
+    PUBLIC_SECTOR_KPIS,
 )
 
 

@@ -41,6 +41,10 @@ EXPECTED_IDS = {
     "sbom_coverage",
     "denied_license_dependencies",
     "review_license_dependencies",
+    "publishing_ratio",
+    "external_organization_contributions",
+    "partner_organizations",
+    "partner_contribution_share",
 }
 ALL_KPIS = list(kpis.REGISTRY.values())
 
@@ -64,6 +68,7 @@ def test_every_kpi_is_documented(kpi: kpis.KPI) -> None:
         "upstream",
         "compliance",
         "supply_chain",
+        "public_sector",
     )
     assert kpi.coverage is None or kpi.coverage in kpis.REGISTRY
     # Counts show 0 for quiet periods; everything else is undefined (NaN) there.
@@ -91,6 +96,10 @@ def test_chaoss_references_and_directions() -> None:
         "sbom_coverage",
         "denied_license_dependencies",
         "review_license_dependencies",
+        "publishing_ratio",
+        "external_organization_contributions",
+        "partner_organizations",
+        "partner_contribution_share",
     }
     assert kpis.get("employee_commit_share").direction == "neutral"
     assert kpis.get("time_to_close").higher_is_better is False

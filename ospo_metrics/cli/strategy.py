@@ -6,6 +6,7 @@ import argparse
 
 import pandas as pd
 
+import kpis
 from kpis.schema import Frames
 from ospo_metrics.cli.common import frames_for, write_csv, write_output
 from ospo_metrics.context import Context
@@ -24,6 +25,16 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
     )
     report.add_argument("-o", "--output", help="file to write (default: standard output)")
     report.set_defaults(handler=report_command)
+
+    public = commands.add_parser(
+        "public-sector",
+        parents=parents,
+        help="public-sector KPIs: publishing ratio, reuse, partner organizations",
+    )
+    public.add_argument("--period", default="quarter", choices=["week", "month", "quarter"])
+    public.add_argument("--scope", default="all", help="all | org:X | repo:X/Y | group:X")
+    public.add_argument("-o", "--output", help="write the partners' shares as CSV to this file")
+    public.set_defaults(handler=public_sector_command)
 
 
 def _objective_views(context: Context, frames: Frames, now: pd.Timestamp) -> list:
@@ -56,6 +67,7 @@ def objectives_command(context: Context, args: argparse.Namespace) -> int:
 
 def report_command(context: Context, args: argparse.Namespace) -> int:
     from ospo_metrics.report import impact_summary, render_html
+    from ospo_metrics.report.sections import strategy_sections
 
     frames = frames_for(context)
     now = pd.Timestamp.now(tz="UTC")
@@ -67,6 +79,30 @@ def report_command(context: Context, args: argparse.Namespace) -> int:
         context.organization_name,
         context.is_demo,
         privacy.enabled(context.config),
+        strategy_sections(frames, now),
     )
     write_output(render_html(summary), args.output)
+    return 0
+
+
+def public_sector_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.formatting import format_value
+    from ospo_metrics.report.public_sector import NOT_MEASURED, public_sector_summary
+
+    frames = frames_for(context, args.scope)
+    summary = public_sector_summary(frames, pd.Timestamp.now(tz="UTC"), args.period)
+    print(f"last complete {args.period}:")
+    for kpi_id, change in summary.values.items():
+        unit = kpis.get(kpi_id).unit
+        print(f"  {kpi_id:40} {format_value(change.value, unit)}")
+    if summary.shares.empty:
+        print("no contributions by people of other organizations yet")
+    else:
+        last = summary.shares["period_start"].max()
+        print(f"partner organizations, {args.period} starting {last:%Y-%m-%d}:")
+        for row in summary.shares[summary.shares["period_start"] == last].itertuples():
+            print(f"  {row.organization:40} {row.contributions:6} {row.share_pct:5.1f} %")
+    print(NOT_MEASURED)
+    if args.output:
+        write_csv(context, summary.shares, args.output)
     return 0

@@ -48,6 +48,9 @@ class ImpactSummary:
     objectives: list[ObjectiveView]
     top_projects: pd.DataFrame = field(compare=False)
     private: bool = False  # privacy mode: people counted, never named
+    # Self-contained HTML sections other parts add (public sector, maturity): see
+    # ospo_metrics.report.sections.strategy_sections; rendered after the objectives.
+    sections: tuple[str, ...] = ()
 
 
 def impact_summary(
@@ -57,6 +60,7 @@ def impact_summary(
     organization: str,
     is_demo: bool = False,
     private: bool = False,
+    sections: tuple[str, ...] = (),
 ) -> ImpactSummary:
     """Headlines compare the last complete quarter with the one before."""
     headlines = []
@@ -65,7 +69,9 @@ def impact_summary(
         change = kpis.latest_change(series(kpi_id, frames, "quarter", end=as_of), as_of)
         headlines.append(Headline(kpi, change.value, change.delta, change.period_start))
     top = top_upstream_projects(frames, as_of - pd.Timedelta(days=TOP_PROJECTS_DAYS), as_of)
-    return ImpactSummary(organization, as_of, is_demo, headlines, objectives, top, private)
+    return ImpactSummary(
+        organization, as_of, is_demo, headlines, objectives, top, private, tuple(sections)
+    )
 
 
 def render_html(summary: ImpactSummary) -> str:
@@ -127,5 +133,6 @@ th, td {{ border-bottom: 1px solid #ddd; padding: .3em .5em; text-align: left; }
 <h2>Top upstream projects (last 12 months)</h2>
 <table><tr><th>Project</th><th>PRs opened</th><th>PRs merged</th><th>Our contributors</th></tr>
 {project_rows or no_projects}</table>
+{"".join(summary.sections)}
 </body></html>
 """

@@ -11,7 +11,7 @@ stay a few lines. Import it as `from ospo_metrics import ui`; the modules are an
 from ospo_metrics.read import series
 from ospo_metrics.report import ImpactSummary
 from ospo_metrics.report import impact_summary as _build_impact_summary
-from ospo_metrics.ui.charts import kpi_trend, objective_chart, series_figure
+from ospo_metrics.ui.charts import kpi_trend, objective_chart, partner_share_chart, series_figure
 from ospo_metrics.ui.data import (
     ATTENTION_STATUSES,
     commits_table,
@@ -74,9 +74,18 @@ from ospo_metrics.ui.widgets import (
 
 def impact_summary() -> ImpactSummary:
     """The executive summary of everything collected, as of now."""
+    from ospo_metrics.report.sections import strategy_sections
+
     ctx = context()
+    data, as_of = frames("all"), now()
     return _build_impact_summary(
-        frames("all"), objectives(), now(), ctx.organization_name, ctx.is_demo, private()
+        data,
+        objectives(),
+        as_of,
+        ctx.organization_name,
+        ctx.is_demo,
+        private(),
+        strategy_sections(data, as_of),
     )
 
 
@@ -120,6 +129,7 @@ __all__ = [
     "objective_chart",
     "objectives",
     "objectives_summary",
+    "partner_share_chart",
     "period_picker",
     "plain",
     "private",

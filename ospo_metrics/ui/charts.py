@@ -75,3 +75,18 @@ def objective_chart(view: ObjectiveView) -> None:
         empty_state("No data for this objective's KPI and scope since its start yet.")
         return
     st.plotly_chart(objective_figure(view), width="stretch")
+
+
+def partner_share_chart(shares: pd.DataFrame, period: str) -> None:
+    """Each partner organization's share of the contributions to our repositories, stacked."""
+    figure = go.Figure()
+    for organization, rows in shares.groupby("organization", sort=True):
+        figure.add_bar(
+            x=pd.to_datetime(rows["period_start"]),
+            y=rows["share_pct"],
+            name=str(organization),
+            hovertemplate=f"{organization}: %{{y:.1f}} %<extra>%{{x|%Y-%m-%d}}</extra>",
+        )
+    figure.update_layout(barmode="stack")
+    _layout(figure, f"Share of contributions by partner organizations per {period}", "%", "")
+    st.plotly_chart(figure, width="stretch")
