@@ -150,6 +150,7 @@ PAGES = (
     "pages/compliance.py",
     "pages/export.py",
     "pages/sources.py",
+    "pages/people.py",
 )
 
 
@@ -158,6 +159,9 @@ def test_pages_name_nobody_in_privacy_mode(app_env, private_project, page) -> No
     at = run_app(page)
     text = _page_text(at)
     assert not _leaks(text), (page, _leaks(text))
+    if page == "pages/people.py":
+        assert at.dataframe[0].value["name"].str.startswith("Person ").all()
+        assert not at.text_input  # no curation forms in privacy mode
     if page == "pages/export.py":
         commits = at.dataframe[1].value
         assert len(commits) == 2 and set(commits["author_name"]) == {"Person 1", "Person 2"}

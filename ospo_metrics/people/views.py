@@ -160,18 +160,23 @@ def people_table(
     grouped = identities.groupby("person_id")
     frame = pd.DataFrame({"person_id": sorted(identities["person_id"].unique())})
     frame["name"] = frame["person_id"].map(names)
-    frame["actor"] = frame["person_id"].map(actors).fillna("human")
+    frame["actor"] = frame["person_id"].map(actors).astype(object).fillna("human")
 
     def joined(kind: str) -> pd.Series:
         part = identities[identities["kind"] == kind]
-        return part.groupby("person_id")["value"].agg(lambda v: ", ".join(sorted(v)))
+        values = part.groupby("person_id")["value"].agg(lambda v: ", ".join(sorted(v)))
+        return frame["person_id"].map(values).astype(object).fillna("")
 
-    frame["logins"] = frame["person_id"].map(joined("github")).fillna("")
-    frame["emails"] = frame["person_id"].map(joined("email")).fillna("")
+    frame["logins"] = joined("github")
+    frame["emails"] = joined("email")
     frame["identities"] = frame["person_id"].map(grouped.size()).astype("int64")
     current = current_organizations(engine, rules, today)
-    frame["organization"] = frame["person_id"].map(current["organization"]).fillna("unknown")
-    frame["affiliation_source"] = frame["person_id"].map(current["source"]).fillna("")
+    frame["organization"] = (
+        frame["person_id"].map(current["organization"]).astype(object).fillna("unknown")
+    )
+    frame["affiliation_source"] = (
+        frame["person_id"].map(current["source"]).astype(object).fillna("")
+    )
     counts = pd.Series(dtype="int64")
     if contributions is not None and len(contributions):
         counts = contributions.groupby("person_id").size()
