@@ -16,6 +16,7 @@ st.set_page_config(page_title="ospo-metrics", page_icon="📊", layout="wide")
 navigation = st.navigation(
     [
         st.Page("pages/overview.py", title="Overview", icon="📈", default=True),
+        st.Page("pages/health.py", title="Project health", icon="🩺"),
         st.Page("pages/impact.py", title="Impact summary", icon="🏆"),
         st.Page("pages/objectives.py", title="Objectives", icon="🎯"),
         st.Page("pages/compliance.py", title="Compliance", icon="📋"),

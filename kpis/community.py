@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis._util import count_by, flag, result, smallest_majority_by
+from kpis._util import count_by, flag, result, smallest_majority_by, smallest_majority_of, within
 from kpis.kpi import CHAOSS_KB, KPI, NO_VALUE
-from kpis.periods import Period, bucket
+from kpis.periods import Period, bucket, timestamp_utc_naive
 from kpis.schema import NON_ORGANIZATIONS, Frames
 
 
@@ -42,12 +42,63 @@ def elephant_factor(frames: Frames, period: Period) -> pd.Series:
     Only commits attributed to a real organization take part: "Independent" and "Unknown"
     are not organizations, so those commits are left out of both the ranking and the total.
     """
+    human = _organization_commits(frames)
+    return smallest_majority_by(human["organization"], bucket(human["authored_at"], period))
+
+
+def _organization_commits(frames: Frames) -> pd.DataFrame:
+    """Human commits attributed to a real organization (the elephant factor's input)."""
     human = human_commits(frames.commits)
     organization = human["organization"]
     known = organization.notna() & (organization.str.strip() != "")
     known &= ~organization.isin(NON_ORGANIZATIONS)
-    human = human.loc[known]
-    return smallest_majority_by(human["organization"], bucket(human["authored_at"], period))
+    return human.loc[known]
+
+
+# ----------------------------------------------------------------- per repository, one window
+# The same definitions as the period KPIs above, grouped by repository over one window
+# [start, end) instead of by period: the Project health table's columns.
+
+
+def commits_by_repo(
+    frames: Frames, period: Period, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.DataFrame:
+    """The `commits` KPI per repository and period for periods starting in [start, end):
+    columns repo, period_start, value (periods without commits are absent)."""
+    human = human_commits(frames.commits)
+    starts = bucket(human["authored_at"], period)
+    inside = within(starts, timestamp_utc_naive(start), timestamp_utc_naive(end))
+    table = (
+        pd.DataFrame({"repo": human["repo"][inside], "period_start": starts[inside]})
+        .groupby(["repo", "period_start"])
+        .size()
+        .rename("value")
+        .reset_index()
+    )
+    return table.astype({"value": "float64"})
+
+
+def last_commit_by_repo(frames: Frames) -> pd.Series:
+    """When each repository's newest human, non-merge commit was authored (index: repo)."""
+    human = human_commits(frames.commits)
+    return human.groupby("repo")["authored_at"].max()
+
+
+def contributor_absence_factor_by_repo(
+    frames: Frames, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.Series:
+    """`contributor_absence_factor` of each repository over the commits authored in
+    [start, end) (index: repo; repositories without commits there are absent)."""
+    human = human_commits(frames.commits)
+    human = human.loc[within(human["authored_at"], start, end)]
+    return smallest_majority_of(human["author_id"], human["repo"])
+
+
+def elephant_factor_by_repo(frames: Frames, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """`elephant_factor` of each repository over the commits authored in [start, end)."""
+    human = _organization_commits(frames)
+    human = human.loc[within(human["authored_at"], start, end)]
+    return smallest_majority_of(human["organization"], human["repo"])
 
 
 def _percent_true(mask: pd.Series, period_starts: pd.Series) -> pd.Series:

@@ -51,6 +51,34 @@ def new_contributors(frames: Frames, period: Period) -> pd.Series:
     return count_by(bucket(first, period))
 
 
+def active_contributors_by_organization(
+    frames: Frames, period: Period, start: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """`active_contributors` per period and organization (a person counts for the
+    organization of each contribution's date, so someone who changed employer counts in both
+    that period): columns period_start, organization, contributors; from `start` on."""
+    rows = counted(frames.contributions)
+    if start is not None:
+        rows = rows.loc[rows["occurred_at"] >= pd.Timestamp(start)]
+    columns = ["period_start", "organization", "contributors"]
+    if rows.empty:
+        return pd.DataFrame({column: [] for column in columns})
+    table = (
+        pd.DataFrame(
+            {
+                "period_start": bucket(rows["occurred_at"], period),
+                "organization": rows["organization"].fillna("Unknown"),
+                "person": rows["person_id"],
+            }
+        )
+        .groupby(["period_start", "organization"])["person"]
+        .nunique()
+        .rename("contributors")
+        .reset_index()
+    )
+    return table.astype({"contributors": "int64"})[columns]
+
+
 def committers(frames: Frames, period: Period) -> pd.Series:
     """Distinct people who authored or co-authored at least one commit in each period."""
     rows = counted(frames.contributions)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from kpis.community import COMMUNITY_KPIS
 from kpis.compliance import COMPLIANCE_KPIS
 from kpis.contributors import CONTRIBUTOR_KPIS
+from kpis.health import HEALTH_KPIS
 from kpis.kpi import KPI
 from kpis.public_sector import PUBLIC_SECTOR_KPIS
 from kpis.responsiveness import RESPONSIVENESS_KPIS
@@ -24,6 +25,7 @@ FAMILIES: tuple[tuple[KPI, ...], ...] = (
     COMPLIANCE_KPIS,
     SUPPLY_CHAIN_KPIS,
     PUBLIC_SECTOR_KPIS,
+    HEALTH_KPIS,
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis._util import count_by, flag, hours_between, median_by, result
+from kpis._util import count_by, flag, hours_between, median_by, median_of, result, within
 from kpis.kpi import CHAOSS_KB, KPI, NO_VALUE
 from kpis.periods import Period, bucket
 from kpis.schema import OWNED, STATE_CLOSED, STATE_MERGED, Frames
@@ -41,8 +41,12 @@ def time_to_first_response(frames: Frames, period: Period) -> pd.Series:
     lack a response has no value (NaN).
     """
     items = owned_human_items(frames.issues)
-    hours = hours_between(items["created_at"], items["first_response_at"])
-    return median_by(hours, bucket(items["created_at"], period))
+    return median_by(response_hours(items), bucket(items["created_at"], period))
+
+
+def response_hours(items: pd.DataFrame) -> pd.Series:
+    """Hours from each item's creation to its first response (NaN: no response yet)."""
+    return hours_between(items["created_at"], items["first_response_at"])
 
 
 def time_to_close(frames: Frames, period: Period) -> pd.Series:
@@ -78,6 +82,70 @@ def change_requests_accepted(frames: Frames, period: Period) -> pd.Series:
     """Number of pull requests merged in each period."""
     prs = _owned_pull_requests(frames)
     return count_by(bucket(prs["merged_at"], period))
+
+
+# ----------------------------------------------------------------- per repository, one window
+# The same definitions grouped by repository over one window [start, end), or as of a moment:
+# the Project health table's columns and its drill-down.
+
+
+def time_to_first_response_by_repo(
+    frames: Frames, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.Series:
+    """`time_to_first_response` of each repository over the items opened in [start, end)
+    (index: repo; NaN where none of them has a response yet)."""
+    items = owned_human_items(frames.issues)
+    items = items.loc[within(items["created_at"], start, end)]
+    return median_of(response_hours(items), items["repo"])
+
+
+def first_responses(
+    frames: Frames, start: pd.Timestamp | None, end: pd.Timestamp, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """The items `time_to_first_response` measures, opened in [start, end) (no `start`: since
+    the beginning): repo, id (when
+    the frame has it), number, is_pull_request, created_at, first_response_at,
+    `response_hours` (NaN: none yet) and `waiting_hours` (hours without a response as of
+    `as_of` for the unanswered ones that are still open)."""
+    items = owned_human_items(frames.issues)
+    if start is None:
+        items = items.loc[(items["created_at"] < end).fillna(False).astype(bool)]
+    else:
+        items = items.loc[within(items["created_at"], start, end)]
+    columns = [c for c in ("repo", "id", "number", "is_pull_request", "state") if c in items]
+    out = items[[*columns, "created_at", "first_response_at"]].copy()
+    out["response_hours"] = response_hours(items)
+    unanswered = out["response_hours"].isna() & (items["state"] == "open")
+    out["waiting_hours"] = hours_between(items["created_at"], pd.Series(as_of, index=items.index))
+    out.loc[~unanswered, "waiting_hours"] = float("nan")
+    return out.reset_index(drop=True)
+
+
+def missed_response_target(responses: pd.DataFrame, target_hours: float) -> pd.DataFrame:
+    """The rows of :func:`first_responses` answered later than `target_hours`, or still
+    unanswered and open for longer than that."""
+    late = responses["response_hours"] > target_hours
+    waiting = responses["waiting_hours"] > target_hours
+    return responses.loc[(late | waiting).fillna(False).astype(bool)]
+
+
+def open_items_by_repo(frames: Frames, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per repository, the issues and pull requests open now (items opened by bots left out,
+    as in every KPI here) and their median age in days as of `as_of`: columns repo,
+    open_issues, open_prs, open_median_age_days."""
+    items = owned_human_items(frames.issues)
+    items = items.loc[(items["state"] == "open") & (items["created_at"] <= as_of)]
+    age = (pd.Timestamp(as_of) - items["created_at"]).dt.total_seconds() / 86400.0
+    pulls = flag(items["is_pull_request"])
+    table = pd.DataFrame(
+        {
+            "open_issues": (~pulls).groupby(items["repo"]).sum(),
+            "open_prs": pulls.groupby(items["repo"]).sum(),
+            "open_median_age_days": median_of(age, items["repo"]),
+        }
+    )
+    table.index.name = "repo"
+    return table.reset_index().astype({"open_issues": "int64", "open_prs": "int64"})
 
 
 RESPONSIVENESS_KPIS: tuple[KPI, ...] = (

@@ -104,6 +104,27 @@ DEPENDENCIES_SCHEMA: dict[str, str] = {
     "source_repository": "str",  # github.com/OWNER/NAME where the package is developed
 }
 
+# Project health (see kpis.health): what a repository is and what was published from it.
+REPOSITORY_DETAILS_SCHEMA: dict[str, str] = {
+    "repo": "str",
+    "relationship": "str",
+    "is_archived": "bool",
+    "is_fork": "bool",
+    "created_at": UTC_TIMESTAMP,  # missing for repositories known only from git
+    "pushed_at": UTC_TIMESTAMP,  # the platform's last push (missing: git only)
+    "topics": "str",  # the platform's topics, lower case, comma-separated
+    "stale_after_days": "float64",  # the configured limit (health.stale_after_days)
+    "stale_exempt_until": UTC_TIMESTAMP,  # NaT: no exemption; exempt through that whole day
+    "stale_exempt_reason": "str",
+}
+
+RELEASES_SCHEMA: dict[str, str] = {
+    "repo": "str",
+    "tag": "str",
+    "published_at": UTC_TIMESTAMP,  # drafts (never published) are not loaded
+    "is_prerelease": "bool",
+}
+
 # One row per contribution and person credited (CHAOSS "Contributors"): a commit authored or
 # co-authored, an issue or pull request opened, a review, a comment. See kpis.contributions.
 CONTRIBUTIONS_SCHEMA: dict[str, str] = {
@@ -166,6 +187,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "sboms": SBOMS_SCHEMA,
     "dependencies": DEPENDENCIES_SCHEMA,
     "contributions": CONTRIBUTIONS_SCHEMA,
+    "repository_details": REPOSITORY_DETAILS_SCHEMA,
+    "releases": RELEASES_SCHEMA,
 }
 
 
@@ -258,6 +281,8 @@ class Frames:
     scorecard: pd.DataFrame = field(default_factory=lambda: empty("scorecard"))
     sboms: pd.DataFrame = field(default_factory=lambda: empty("sboms"))
     dependencies: pd.DataFrame = field(default_factory=lambda: empty("dependencies"))
+    repository_details: pd.DataFrame = field(default_factory=lambda: empty("repository_details"))
+    releases: pd.DataFrame = field(default_factory=lambda: empty("releases"))
     contributions: pd.DataFrame = None  # type: ignore[assignment]  # set in __post_init__
 
     def __post_init__(self) -> None:

@@ -394,7 +394,7 @@ def test_config_from_mapping() -> None:
         "<builtin>: demo: Input should be a valid boolean, unable to interpret input",
         "<builtin>: colour: unknown key (allowed: database, data_dir, demo, github, "
         "organizations, repositories, groups, upstream, affiliation, bots, objectives, "
-        "compliance, privacy)",
+        "compliance, privacy, health)",
     ]
 
 
@@ -469,3 +469,38 @@ def test_affiliation_domain_helpers() -> None:
 def test_model_validate_directly_still_enforces_cross_field_rules() -> None:
     with pytest.raises(ValueError, match="exactly one of"):
         Config.model_validate({"repositories": [{}]})
+
+
+def test_health_exemptions_need_one_target_a_reason_and_an_expiry() -> None:
+    config = config_from_mapping(
+        {
+            "health": {
+                "exemptions": [
+                    {"topic": " Feature-Complete ", "reason": "done", "until": "2027-01-01"}
+                ]
+            }
+        }
+    )
+    assert config.health.exemptions[0].topic == "feature-complete"
+    assert config.health.stale_after_days == 180
+    with pytest.raises(ConfigError) as info:
+        config_from_mapping(
+            {
+                "health": {
+                    "stale_after_days": 0,
+                    "exemptions": [
+                        {
+                            "topic": "x",
+                            "repository": "acme/a",
+                            "reason": "r",
+                            "until": "2027-01-01",
+                        },
+                        {"repository": "acme/b", "until": "2027-01-01"},
+                    ],
+                }
+            }
+        )
+    text = str(info.value)
+    assert "health.stale_after_days" in text
+    assert "exactly one of `repository`" in text
+    assert "health.exemptions[1].reason: required key is missing" in text

@@ -45,6 +45,8 @@ EXPECTED_IDS = {
     "external_organization_contributions",
     "partner_organizations",
     "partner_contribution_share",
+    "release_frequency",
+    "stale_repositories",
 }
 ALL_KPIS = list(kpis.REGISTRY.values())
 
@@ -69,6 +71,7 @@ def test_every_kpi_is_documented(kpi: kpis.KPI) -> None:
         "compliance",
         "supply_chain",
         "public_sector",
+        "health",
     )
     assert kpi.coverage is None or kpi.coverage in kpis.REGISTRY
     # Counts show 0 for quiet periods; everything else is undefined (NaN) there.
@@ -100,6 +103,7 @@ def test_chaoss_references_and_directions() -> None:
         "external_organization_contributions",
         "partner_organizations",
         "partner_contribution_share",
+        "stale_repositories",
     }
     assert kpis.get("employee_commit_share").direction == "neutral"
     assert kpis.get("time_to_close").higher_is_better is False

@@ -15,6 +15,7 @@ from ospo_metrics.context import open_context
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = (
     "pages/overview.py",
+    "pages/health.py",
     "pages/impact.py",
     "pages/compliance.py",
     "pages/export.py",

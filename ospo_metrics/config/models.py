@@ -47,6 +47,7 @@ from ospo_metrics.config.fields import (
     _format_loc,
     glob_match,
 )
+from ospo_metrics.config.health import HealthConfig
 from ospo_metrics.config.rules import (
     _cross_field_issues,
     _known_kpis,
@@ -406,6 +407,7 @@ class Config(_Model):
     objectives: list[Objective] = Field(default_factory=list)
     compliance: ComplianceConfig = Field(default_factory=ComplianceConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    health: HealthConfig = Field(default_factory=HealthConfig)
 
     _path: Path | None = PrivateAttr(default=None)
     _source: str = PrivateAttr(default="<demo>")

@@ -64,6 +64,17 @@ def demo_config(repos: list[DemoRepository], today: date) -> dict[str, Any]:
         },
         "bots": {"logins": ["renovate-bot"], "patterns": ["*[bot]"]},
         "objectives": _objectives(today),
+        # `spec` is finished on purpose (topic feature-complete); `legacy-tool` is just stale.
+        "health": {
+            "stale_after_days": 180,
+            "exemptions": [
+                {
+                    "topic": "feature-complete",
+                    "reason": "finished specification: changes go to the next major version",
+                    "until": (today + timedelta(days=365)).isoformat(),
+                }
+            ],
+        },
     }
 
 

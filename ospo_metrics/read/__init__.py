@@ -20,7 +20,7 @@ from ospo_metrics.read.cache import (
 )
 from ospo_metrics.read.columnar import read_frame
 from ospo_metrics.read.frames import FRAME_LOADERS, load_employments, load_frames, repository_ids
-from ospo_metrics.read.memo import repository_names, scoped_frames, series
+from ospo_metrics.read.memo import computed, repository_names, scoped_frames, series
 from ospo_metrics.read.tables import (
     COMMIT_TABLE_COLUMNS,
     ISSUE_TABLE_COLUMNS,
@@ -39,6 +39,7 @@ __all__ = [
     "ISSUE_TABLE_COLUMNS",
     "cache_folder",
     "cached_frames",
+    "computed",
     "context_frames",
     "current_key",
     "data_version",

@@ -9,7 +9,7 @@ their frames (a weak key), so a new data version starts from nothing.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -75,3 +75,13 @@ def series(
     if key not in memo:
         memo[key] = kpis.series(kpi_id, frames, period, start=start, end=end)
     return memo[key].copy()
+
+
+def computed(frames: Frames, key: tuple, make: Callable[[], Any]) -> Any:
+    """`make()`, computed once per frames and `key` (a tuple naming what and for when):
+    per-repository tables and the like, shared read-only by every session."""
+    memo = _memo(frames)
+    full = ("computed", *key)
+    if full not in memo:
+        memo[full] = make()
+    return memo[full]

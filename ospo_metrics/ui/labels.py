@@ -39,6 +39,25 @@ COLUMN_LABELS = {
     "dco": "DCO",
     "sbom": "SBOM",
     "id": "Id",
+    # Project health
+    "attention_score": "Attention score",
+    "attention_reasons": "Why it needs attention",
+    "activity": "Commits per week (last 12 weeks)",
+    "commits_per_week_last_12": "Commits per week (last 12 weeks)",
+    "last_commit_at": "Last commit",
+    "last_push_at": "Last push",
+    "stale_note": "Stale rule",
+    "open_prs": "Open PRs",
+    "open_median_age_days": "Open items' median age (days)",
+    "waiting_over_target": "Waiting past the response target",
+    "contributor_absence_factor_90d": "Contributor absence factor (90 days)",
+    "elephant_factor_90d": "Elephant factor (90 days)",
+    "last_release_at": "Last release date",
+    "release_gap_days": "Median days between releases",
+    "compliance_gaps": "Failing compliance checks",
+    "published_at": "Published",
+    "response_hours": "Time to first response (h)",
+    "waiting_hours": "Waiting for a response (h)",
 }
 _WORDS = {"prs": "PRs", "pr": "PR", "kpi": "KPI", "ttfr": "time to first response"}
 

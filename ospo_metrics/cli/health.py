@@ -1,0 +1,61 @@
+"""`health` and `changes`: the Project health table and the week's changes on the terminal
+or as CSV, the same numbers as the dashboard's pages."""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from ospo_metrics.cli.common import frames_for, write_output
+from ospo_metrics.context import Context
+from ospo_metrics.export import to_csv
+
+
+def register(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    from ospo_metrics.health.views import SORTS
+
+    health = commands.add_parser(
+        "health",
+        parents=parents,
+        help="one row per repository we own: activity, staleness, responsiveness, "
+        "releases, compliance, attention score",
+    )
+    health.add_argument("--scope", default="all", help="all | org:X | group:X | repo:X/Y")
+    health.add_argument("--contains", default="", help="only repositories whose name contains")
+    health.add_argument("--attention", action="store_true", help="only those needing attention")
+    health.add_argument("--stale", action="store_true", help="only stale repositories")
+    health.add_argument("--sort", default="attention", choices=list(SORTS))
+    health.add_argument("-o", "--output", help="write the table as CSV to this file")
+    health.set_defaults(handler=health_command)
+
+
+def health_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.health import views
+
+    frames = frames_for(context, args.scope)
+    table = views.health_table(frames, context.config, pd.Timestamp.now("UTC"))
+    if table.empty:
+        print("no repository we own has been collected yet: run `ospo-metrics collect`")
+        return 0
+    rows = views.filter_table(table, args.contains, args.attention, args.stale, args.sort)
+    csv = views.as_csv(rows)
+    if args.output:
+        write_output(to_csv(csv), args.output)
+        return 0
+    brief = csv[
+        [
+            "repo",
+            "attention_score",
+            "stale",
+            "open_issues",
+            "open_prs",
+            "ttfr_median_90d_hours",
+            "last_release",
+            "attention_reasons",
+        ]
+    ]
+    with pd.option_context("display.max_colwidth", 90, "display.width", 200):
+        print(brief.to_string(index=False))
+    print(f"as of {views.as_of(pd.Timestamp.now('UTC')):%Y-%m-%d %H:%M} UTC; every column: -o FILE")
+    return 0
