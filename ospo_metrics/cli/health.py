@@ -7,9 +7,8 @@ import argparse
 
 import pandas as pd
 
-from ospo_metrics.cli.common import frames_for, write_output
+from ospo_metrics.cli.common import frames_for, write_csv
 from ospo_metrics.context import Context
-from ospo_metrics.export import to_csv
 
 
 def register(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -41,7 +40,7 @@ def health_command(context: Context, args: argparse.Namespace) -> int:
     rows = views.filter_table(table, args.contains, args.attention, args.stale, args.sort)
     csv = views.as_csv(rows)
     if args.output:
-        write_output(to_csv(csv), args.output)
+        write_csv(context, csv, args.output)
         return 0
     brief = csv[
         [
