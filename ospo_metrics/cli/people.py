@@ -145,28 +145,23 @@ def list_command(context: Context, args: argparse.Namespace) -> int:
 
 def show_command(context: Context, args: argparse.Namespace) -> int:
     from ospo_metrics.people.curation import Curation
-    from ospo_metrics.people.views import (
-        affiliations_table,
-        contributions_by_kind,
-        identities_table,
-        people_table,
-    )
+    from ospo_metrics.people.views import contributions_by_kind, people_views
 
     with Session(context.engine) as session:
         person = Curation(session, context.bots, context.config).person(args.person)
     private = privacy.enabled(context.config)
     contributions = _contributions(context)
-    row = people_table(context.engine, context.rules, contributions).set_index("person_id")
-    row = row.loc[person]
+    views = people_views(context.engine, context.rules, contributions)
+    row = views["people"].set_index("person_id").loc[person]
     name = privacy.person_label(person, row["name"], context.config)
     print(f"#{person} {name} ({row['actor']}): {row['organization']} today")
-    identities = identities_table(context.engine, context.rules)
+    identities = views["identities"]
     identities = identities[identities["person_id"] == person]
     print("identities:")
     for item in identities.itertuples():
         shown = f"{item.kind}:(hidden)" if private else item.identity
         print(f"  {shown}  -> {item.organizations}")
-    affiliations = affiliations_table(context.engine, context.rules)
+    affiliations = views["affiliations"]
     mine = affiliations[affiliations["person_id"] == person]
     print("affiliations (later lines win where dated ones overlap):")
     for item in mine.to_dict("records"):

@@ -14,6 +14,8 @@ affiliation covers, ``e-mail domain rule`` (`email_domains`, `domain_organizatio
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -62,9 +64,32 @@ def _span(start: object, end: object) -> str:
     return f"{day(start) or '…'}..{day(end) or '…'}"
 
 
-def _names(engine: Engine, identities: pd.DataFrame) -> pd.Series:
+@dataclass
+class PeopleData:
+    """The small people tables, read once for all the views of one page or command."""
+
+    identities: pd.DataFrame
+    appearances: pd.DataFrame
+    employments: pd.DataFrame
+    actors: pd.Series
+
+    @classmethod
+    def load(cls, engine: Engine, rules: AffiliationRules) -> PeopleData:
+        return cls(
+            identities=load_identities(engine),
+            appearances=load_appearances(engine),
+            employments=load_employments(engine),
+            actors=person_actors(engine, rules.bots),
+        )
+
+
+def _data(source: Engine | PeopleData, rules: AffiliationRules) -> PeopleData:
+    return source if isinstance(source, PeopleData) else PeopleData.load(source, rules)
+
+
+def _names(data: PeopleData) -> pd.Series:
     """person_id -> the name most of their identities were seen with."""
-    seen = load_appearances(engine).dropna(subset=["name"])
+    seen = data.appearances.dropna(subset=["name"])
     seen = seen[seen["name"].str.strip() != ""]
     if seen.empty:
         return pd.Series(dtype=object)
@@ -73,36 +98,45 @@ def _names(engine: Engine, identities: pd.DataFrame) -> pd.Series:
     return counts.drop_duplicates("person_id").set_index("person_id")["name"]
 
 
-def affiliations_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
+def _domain_rules(emails: pd.Series, rules: AffiliationRules) -> tuple[list[str], list[str]]:
+    """(organization, source label) of each address; each domain is judged once."""
+    answers: dict[str, tuple[str, str]] = {}
+    organizations, sources = [], []
+    for value in emails:
+        domain = value.rpartition("@")[2]
+        if domain not in answers:
+            organization, source = rules.affiliation_for_email(value)
+            answers[domain] = (organization, source_label(source))
+        organizations.append(answers[domain][0])
+        sources.append(answers[domain][1])
+    return organizations, sources
+
+
+def affiliations_table(source: Engine | PeopleData, rules: AffiliationRules) -> pd.DataFrame:
     """Every dated affiliation with its source, then each e-mail address's domain rule (what
     applies on days no dated affiliation covers). Later rows of one person win where dated
     ones overlap (curation over configuration over imports over memberships)."""
-    identities = load_identities(engine)
-    names = _names(engine, identities)
-    dated = load_employments(engine).rename(columns={"valid_from": "from", "valid_to": "to"})
+    data = _data(source, rules)
+    dated = data.employments.rename(columns={"valid_from": "from", "valid_to": "to"})
     dated = dated.assign(source=dated["source"].map(source_label), identity="")
-    emails = identities[identities["kind"] == "email"]
-    rows = []
-    for person_id, value in zip(emails["person_id"], emails["value"], strict=True):
-        organization, source = rules.affiliation_for_email(value)
-        rows.append(
-            {
-                "person_id": int(person_id),
-                "organization": organization,
-                "from": None,
-                "to": None,
-                "source": source_label(source),
-                "identity": f"email:{value}",
-            }
-        )
-    frame = pd.concat(
-        [dated, pd.DataFrame(rows, columns=[c for c in AFFILIATION_COLUMNS if c != "name"])],
-        ignore_index=True,
+    emails = data.identities[data.identities["kind"] == "email"]
+    organizations, sources = _domain_rules(emails["value"], rules)
+    by_domain = pd.DataFrame(
+        {
+            "person_id": emails["person_id"].to_numpy(),
+            "organization": organizations,
+            "from": None,
+            "to": None,
+            "source": sources,
+            "identity": ("email:" + emails["value"]).to_numpy(),
+        }
     )
-    if frame.empty:
+    parts = [part for part in (dated, by_domain) if len(part)]
+    if not parts:
         return pd.DataFrame(columns=AFFILIATION_COLUMNS)
+    frame = pd.concat(parts, ignore_index=True)
     frame["person_id"] = frame["person_id"].astype("int64")
-    frame["name"] = frame["person_id"].map(names)
+    frame["name"] = frame["person_id"].map(_names(data))
     return frame[AFFILIATION_COLUMNS]
 
 
@@ -122,45 +156,53 @@ def _organizations_text(affiliations: pd.DataFrame) -> pd.Series:
     return text.groupby(dated["person_id"]).agg("; ".join)
 
 
-def identities_table(engine: Engine, rules: AffiliationRules) -> pd.DataFrame:
+def identities_table(
+    source: Engine | PeopleData,
+    rules: AffiliationRules,
+    affiliations: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per identity: its person, the name it was first seen with, and its
     organizations over time (the person's dated affiliations, else its own domain rule)."""
-    identities = load_identities(engine)
-    if identities.empty:
+    data = _data(source, rules)
+    if data.identities.empty:
         return pd.DataFrame(columns=IDENTITY_COLUMNS)
-    affiliations = affiliations_table(engine, rules)
-    dated = _organizations_text(affiliations)
-    own = affiliations[affiliations["identity"] != ""].set_index("identity")
-    out = identities.assign(identity=identities["kind"] + ":" + identities["value"])
+    if affiliations is None:
+        affiliations = affiliations_table(data, rules)
+    out = data.identities.assign(identity=data.identities["kind"] + ":" + data.identities["value"])
+    dated = out["person_id"].map(_organizations_text(affiliations)).astype(object)
+    own = affiliations[affiliations["identity"] != ""].drop_duplicates("identity")
+    own_text = (own["organization"].astype(str) + " (" + own["source"] + ")").set_axis(
+        own["identity"]
+    )
+    mine = out["identity"].map(own_text).astype(object)
     texts = []
-    for person_id, identity in zip(out["person_id"], out["identity"], strict=True):
-        parts = [dated.get(person_id)] if person_id in dated.index else []
-        if identity in own.index:
-            row = own.loc[identity]
-            word = "else " if parts else ""
-            parts.append(f"{word}{row['organization']} ({row['source']})")
-        texts.append("; ".join(p for p in parts if p) or "unknown")
+    for first, second in zip(dated, mine, strict=True):
+        present = isinstance(first, str)
+        if isinstance(second, str):
+            second = ("else " if present else "") + second
+        texts.append("; ".join(t for t in (first, second) if isinstance(t, str)) or "unknown")
     out["organizations"] = texts
     return out[IDENTITY_COLUMNS].reset_index(drop=True)
 
 
 def people_table(
-    engine: Engine,
+    source: Engine | PeopleData,
     rules: AffiliationRules,
     contributions: pd.DataFrame | None = None,
     today: pd.Timestamp | None = None,
+    affiliations: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per person: name, actor, logins and e-mails, today's organization and its
     source, and their contributions of every kind (from `contributions`, when given)."""
-    identities = load_identities(engine)
+    data = _data(source, rules)
+    identities = data.identities
     if identities.empty:
         return pd.DataFrame(columns=PEOPLE_COLUMNS)
-    names = _names(engine, identities)
-    actors = person_actors(engine, rules.bots)
-    grouped = identities.groupby("person_id")
+    if affiliations is None:
+        affiliations = affiliations_table(data, rules)
     frame = pd.DataFrame({"person_id": sorted(identities["person_id"].unique())})
-    frame["name"] = frame["person_id"].map(names)
-    frame["actor"] = frame["person_id"].map(actors).astype(object).fillna("human")
+    frame["name"] = frame["person_id"].map(_names(data))
+    frame["actor"] = frame["person_id"].map(data.actors).astype(object).fillna("human")
 
     def joined(kind: str) -> pd.Series:
         part = identities[identities["kind"] == kind]
@@ -169,14 +211,12 @@ def people_table(
 
     frame["logins"] = joined("github")
     frame["emails"] = joined("email")
-    frame["identities"] = frame["person_id"].map(grouped.size()).astype("int64")
-    current = current_organizations(engine, rules, today)
-    frame["organization"] = (
-        frame["person_id"].map(current["organization"]).astype(object).fillna("unknown")
-    )
-    frame["affiliation_source"] = (
-        frame["person_id"].map(current["source"]).astype(object).fillna("")
-    )
+    frame["identities"] = frame["person_id"].map(identities.groupby("person_id").size())
+    current = current_organizations(affiliations, today)
+    organization = frame["person_id"].map(current["organization"]).astype(object)
+    frame["organization"] = organization.fillna("unknown")
+    frame["affiliation_source"] = frame["person_id"].map(current["source"]).astype(object)
+    frame["affiliation_source"] = frame["affiliation_source"].fillna("")
     counts = pd.Series(dtype="int64")
     if contributions is not None and len(contributions):
         counts = contributions.groupby("person_id").size()
@@ -185,25 +225,35 @@ def people_table(
 
 
 def current_organizations(
-    engine: Engine, rules: AffiliationRules, today: pd.Timestamp | None = None
+    affiliations: pd.DataFrame, today: pd.Timestamp | None = None
 ) -> pd.DataFrame:
-    """person_id -> organization and source today: the winning dated affiliation covering
-    today, else the domain rule of the person's most telling address."""
+    """person_id -> organization and source today (from :func:`affiliations_table`): the
+    winning dated affiliation covering today, else the domain rule of the person's most
+    telling address (a company domain over a generic one)."""
     day = (today or pd.Timestamp.now("UTC")).tz_localize(None).normalize()
-    table = affiliations_table(engine, rules)
-    out: dict[int, tuple[str, str]] = {}
-    rank = {"e-mail domain rule": 1, "generic address": 0}
-    for row in table[table["identity"] != ""].itertuples():
-        best = out.get(row.person_id)
-        if best is None or rank.get(row.source, 0) > rank.get(best[1], 0):
-            out[row.person_id] = (row.organization, row.source)
-    dated = table[table["identity"] == ""]
-    starts = pd.to_datetime(dated["from"])
-    ends = pd.to_datetime(dated["to"])
+    columns = ["organization", "source"]
+    by_domain = affiliations[affiliations["identity"] != ""]
+    telling = by_domain.assign(rank=(by_domain["source"] == "e-mail domain rule").astype(int))
+    telling = telling.sort_values(["person_id", "rank"], kind="stable")
+    best = telling.drop_duplicates("person_id", keep="last").set_index("person_id")[columns]
+    dated = affiliations[affiliations["identity"] == ""]
+    starts, ends = pd.to_datetime(dated["from"]), pd.to_datetime(dated["to"])
     covering = dated[(starts.isna() | (starts <= day)) & (ends.isna() | (ends >= day))]
-    for row in covering.itertuples():  # in order: a later row wins
-        out[row.person_id] = (row.organization, row.source)
-    return pd.DataFrame.from_dict(out, orient="index", columns=["organization", "source"])
+    winners = covering.drop_duplicates("person_id", keep="last").set_index("person_id")[columns]
+    return pd.concat([best[~best.index.isin(winners.index)], winners])
+
+
+def people_views(
+    engine: Engine, rules: AffiliationRules, contributions: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """people, identities and affiliations tables, reading the people tables once."""
+    data = PeopleData.load(engine, rules)
+    affiliations = affiliations_table(data, rules)
+    return {
+        "people": people_table(data, rules, contributions, affiliations=affiliations),
+        "identities": identities_table(data, rules, affiliations),
+        "affiliations": affiliations,
+    }
 
 
 def contributions_by_kind(contributions: pd.DataFrame | None, person_id: int) -> pd.Series:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ospo_metrics.people.curation import Curation, CurationError, parse_identity
 from ospo_metrics.people.suggestions import suggest, suggestions_table
-from ospo_metrics.people.views import affiliations_table, identities_table, people_table
+from ospo_metrics.people.views import people_views
 from ospo_metrics.ui.data import _context, context, data_key, frames
 
 MESSAGE_KEY = "people_message"
@@ -26,13 +26,9 @@ MESSAGE_KEY = "people_message"
 @st.cache_data(max_entries=2, show_spinner=False)
 def _tables(database_url: str, key: str) -> dict[str, pd.DataFrame]:
     ctx = _context()
-    contributions = frames("all").contributions
-    return {
-        "people": people_table(ctx.engine, ctx.rules, contributions),
-        "identities": identities_table(ctx.engine, ctx.rules),
-        "affiliations": affiliations_table(ctx.engine, ctx.rules),
-        "suggestions": suggestions_table(suggest(ctx.engine, ctx.bots, limit=200)),
-    }
+    tables = people_views(ctx.engine, ctx.rules, frames("all").contributions)
+    tables["suggestions"] = suggestions_table(suggest(ctx.engine, ctx.bots, limit=200))
+    return tables
 
 
 def people_tables() -> dict[str, pd.DataFrame]:
