@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 HTML_BASE = "https://github.com"
@@ -370,6 +371,8 @@ class Repository:
     labels: dict[str, Label] = field(default_factory=dict)
     #: commit counts not tied to merged pull requests (login -> commits)
     extra_contributions: dict[str, int] = field(default_factory=dict)
+    #: a git repository on disk served at {server}/{owner}/{name}.git (see git_http.py)
+    git_dir: Path | None = None
 
     @property
     def full_name(self) -> str:
@@ -586,6 +589,25 @@ class GitHubModel:
                     lst[:] = [i for i in lst if i is not item]
             self.deleted_repos[r.full_name.lower()] = r
             self.touch()
+            return r
+
+    def rename_repo(
+        self, repo: Repository | str, name: str, owner: Organization | User | str | None = None
+    ) -> Repository:
+        """Rename (and with `owner`, transfer) a repository: same id, new full name."""
+        with self.lock:
+            r = self._repo(repo)
+            new_owner = r.owner if owner is None else owner
+            if isinstance(new_owner, str):
+                new_owner = self.get_owner(new_owner)
+            del self.repos[r.full_name.lower()]
+            if isinstance(r.owner, Organization):
+                r.owner.repos = [x for x in r.owner.repos if x is not r]
+            r.owner, r.name = new_owner, name
+            del self.repos_by_id[r.id]
+            self._register_repo(r)
+            r.updated_at = self._at(None)
+            self.touch(r.updated_at)
             return r
 
     def update_repo(self, repo: Repository | str, *, at: datetime | None = None, **fields) -> None:

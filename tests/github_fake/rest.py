@@ -319,7 +319,8 @@ class Renderer:
                 "pushed_at": iso(r.pushed_at),
                 "git_url": f"git://github.com/{r.full_name}.git",
                 "ssh_url": f"git@github.com:{r.full_name}.git",
-                "clone_url": f"{r.html_url}.git",
+                # Clonable on the fake itself (its web root, like GHES's host): see git_http.py.
+                "clone_url": f"{self.base.removesuffix('/api/v3')}/{r.full_name}.git",
                 "svn_url": r.html_url,
                 "homepage": r.homepage,
                 "size": r.size,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import rest
+from . import git_http, rest
 from .generate import generate_org
 from .model import GitHubModel, User, iso
 
@@ -347,6 +347,10 @@ class FakeGitHub:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
+        #: git over smart HTTP (see git_http.py): every request, and whether public
+        #: repositories need credentials too
+        self.git_requests: list[git_http.GitRequest] = []
+        self.git_auth_required = False
         #: a token the server accepts (the first of ``tokens``)
         self.token = token_list[0] if token_list else self.DEFAULT_TOKEN
 
@@ -682,6 +686,9 @@ class FakeGitHub:
     def _handle(self, h: _Handler) -> None:
         split = urlsplit(h.path)
         raw_path = split.path or "/"
+        if git_http.is_git_path(raw_path):
+            git_http.serve_git(self, h, raw_path, split.query)
+            return
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         length = int(h.headers.get("Content-Length") or 0)
         raw_body = h.rfile.read(length) if length else b""
