@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -358,8 +358,12 @@ def _trusted_directories() -> tuple[str, ...]:
     return tuple(proc.stdout.decode("utf-8", "replace").splitlines())
 
 
-def _git_command(args: Sequence[str], pinned: bool) -> tuple[list[str], dict[str, str]]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+def _git_command(
+    args: Sequence[str], pinned: bool, extra_env: Mapping[str, str] | None = None
+) -> tuple[list[str], dict[str, str]]:
+    # `extra_env` carries what must never reach argv or a file, e.g. an Authorization header
+    # as GIT_CONFIG_KEY_n/GIT_CONFIG_VALUE_n (see collectors.mirrors.auth_env).
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(extra_env or {})}
     if not pinned:
         return ["git", *args], env
     settings = [*MINING_CONFIG, *(f"safe.directory={d}" for d in _trusted_directories())]
@@ -368,14 +372,18 @@ def _git_command(args: Sequence[str], pinned: bool) -> tuple[list[str], dict[str
 
 
 def run_git_bytes(
-    args: Sequence[str], input_text: str | None = None, *, pinned: bool = False
+    args: Sequence[str],
+    input_text: str | None = None,
+    *,
+    pinned: bool = False,
+    extra_env: Mapping[str, str] | None = None,
 ) -> bytes:
     """Run git and return its raw stdout; a failure becomes a `CollectorError` without secrets.
 
     `pinned` is for mining commands: no user or system configuration, and the settings that
     shape `git log` output fixed. Leave it off for commands that talk to a remote.
     """
-    command, env = _git_command(args, pinned)
+    command, env = _git_command(args, pinned, extra_env)
     try:
         proc = subprocess.run(
             command,
@@ -399,8 +407,16 @@ def git_error(args: Sequence[str], returncode: int, stderr: bytes) -> CollectorE
     return CollectorError(scrub_credentials(f"git {shown} failed: {detail}"))
 
 
-def run_git(args: Sequence[str], input_text: str | None = None, *, pinned: bool = False) -> str:
-    return run_git_bytes(args, input_text, pinned=pinned).decode("utf-8", "replace")
+def run_git(
+    args: Sequence[str],
+    input_text: str | None = None,
+    *,
+    pinned: bool = False,
+    extra_env: Mapping[str, str] | None = None,
+) -> str:
+    return run_git_bytes(args, input_text, pinned=pinned, extra_env=extra_env).decode(
+        "utf-8", "replace"
+    )
 
 
 def ensure_full_history(repo: GitRepository, source: GitSource) -> None:
@@ -436,17 +452,52 @@ def prepare_repository(source: GitSource, cache_dir: Path) -> GitRepository:
     if not source.url:
         raise CollectorError(f"{source.name}: neither a path nor a URL is configured")
     mirror = cache_dir / (source.name.replace("/", "__") + ".git")
-    if mirror.exists():
-        run_git(["-C", str(mirror), "fetch", "--prune", "--quiet", "origin"])
-    else:
-        mirror.parent.mkdir(parents=True, exist_ok=True)
-        partial = mirror.with_suffix(".partial")
-        if partial.exists():
-            shutil.rmtree(partial)
-        # Clone under a temporary name: a half-finished clone must not look like a mirror.
-        run_git(["clone", "--mirror", "--quiet", source.url, str(partial)])
-        partial.rename(mirror)
+    refresh_mirror(mirror, source.url)
     return GitRepository(mirror)
+
+
+def refresh_mirror(
+    mirror: Path,
+    url: str,
+    *,
+    extra_env: Mapping[str, str] | None = None,
+    follow_url: bool = False,
+    refspecs: Sequence[str] = (),
+    head: str | None = None,
+) -> bool:
+    """Make `mirror` a bare mirror of `url`: fetch when it exists, else clone; True if cloned.
+
+    `follow_url` points an existing mirror at `url` first (a renamed repository keeps its
+    mirror). `extra_env` goes to git's environment only (credentials: see _git_command).
+    `refspecs` limits a new mirror to those refs (GitHub's `refs/pull/*` can outweigh the
+    branches), with HEAD on branch `head`; without them it is `git clone --mirror`.
+    """
+    if mirror.exists():
+        if follow_url:
+            current = run_git(["-C", str(mirror), "config", "--get", "remote.origin.url"]).strip()
+            if current != url:
+                run_git(["-C", str(mirror), "remote", "set-url", "origin", url])
+        run_git(["-C", str(mirror), "fetch", "--prune", "--quiet", "origin"], extra_env=extra_env)
+        return False
+    mirror.parent.mkdir(parents=True, exist_ok=True)
+    partial = mirror.with_suffix(".partial")
+    if partial.exists():
+        shutil.rmtree(partial)
+    # Clone under a temporary name: a half-finished clone must not look like a mirror.
+    if not refspecs:
+        run_git(["clone", "--mirror", "--quiet", url, str(partial)], extra_env=extra_env)
+        partial.rename(mirror)
+        return True
+    git_dir = ["-C", str(partial)]
+    run_git(["init", "--bare", "--quiet", str(partial)])
+    run_git([*git_dir, "config", "remote.origin.url", url])
+    for spec in refspecs:
+        run_git([*git_dir, "config", "--add", "remote.origin.fetch", spec])
+    if head:
+        run_git([*git_dir, "symbolic-ref", "HEAD", f"refs/heads/{head}"])
+    run_git([*git_dir, "fetch", "--prune", "--quiet", "origin"], extra_env=extra_env)
+    partial.rename(mirror)
+    return True
 
 
 def utc(moment: datetime) -> datetime:

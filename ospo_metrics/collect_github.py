@@ -82,6 +82,7 @@ from ospo_metrics.store import (
     utcnow,
     write_issues,
 )
+from ospo_metrics.store.renames import follow_renames
 
 COLLECTOR = "github"
 PLATFORM = "github"
@@ -102,6 +103,8 @@ METADATA = (
     "created_at",
     "pushed_at",
     "watchers",
+    "clone_url",
+    "size_kb",
 )
 OWNERSHIP = ("organization_id", "relationship", "unavailable_reason")
 
@@ -153,6 +156,15 @@ def collect_github_sources(
         return collection.run(orgs, explicit, upstream=upstream)
 
 
+def github_credential(context: Context, env: Mapping[str, str]) -> Credential:
+    """The configured GitHub App, else the token in `github.token_env` (maybe anonymous)."""
+    github = context.config.github
+    if github.app is not None:
+        key_file = context.config.resolve_path(github.app.private_key_file)
+        return app_credential(github.app.id, github.app.installation_id, key_file, github.base_url)
+    return token_credential(github.read_token(env), github.token_env)
+
+
 def _http(
     context: Context,
     env: Mapping[str, str],
@@ -162,21 +174,15 @@ def _http(
     timeout: float,
 ) -> tuple[GitHubHttp, Credential]:
     github = context.config.github
-    if github.app is not None:
-        key_file = context.config.resolve_path(github.app.private_key_file)
-        credential = app_credential(
-            github.app.id, github.app.installation_id, key_file, github.base_url
+    credential = github_credential(context, env)
+    if github.app is None and not credential.authenticated:
+        message = (
+            f"GitHub: no token in ${github.token_env}: collecting anonymously (60 requests "
+            "an hour; GraphQL needs a token, so issue and pull request history is skipped)"
         )
-    else:
-        credential = token_credential(github.read_token(env), github.token_env)
-        if not credential.authenticated:
-            message = (
-                f"GitHub: no token in ${github.token_env}: collecting anonymously (60 requests "
-                "an hour; GraphQL needs a token, so issue and pull request history is skipped)"
-            )
-            log.warning(message)
-            if notify:
-                notify(message)
+        log.warning(message)
+        if notify:
+            notify(message)
     limiter = RateLimiter(
         on_rate_limit=github.on_rate_limit,
         max_wait_seconds=github.max_wait_seconds,
@@ -419,6 +425,8 @@ class GitHubCollection:
 
     def _store_repositories(self, infos: list[RepositoryInfo], org_id: int | None) -> int:
         names = [info.full_name for info in infos]
+        # Same id, new name (a rename or transfer): one row and one history, not two.
+        follow_renames(self.session, PLATFORM, [(i.full_name, i.platform_id) for i in infos])
         stored = stored_repositories(self.session, PLATFORM, names, METADATA + OWNERSHIP)
         written = 0
         for info in infos:

@@ -73,6 +73,10 @@ class Repository(Base):
     description: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime | None]
     pushed_at: Mapped[datetime | None]
+    # Where git clones it from (GitHub's `clone_url`, never with credentials) and GitHub's
+    # `size` in KB: the mirrors of organization repositories (collectors/mirrors.py).
+    clone_url: Mapped[str | None] = mapped_column(Text)
+    size_kb: Mapped[int | None] = mapped_column(BigInteger)
     # Why a repository could not be collected (renamed, deleted, blocked); None when healthy.
     unavailable_reason: Mapped[str | None] = mapped_column(Text)
 

@@ -393,7 +393,7 @@ def test_config_from_mapping() -> None:
     assert str(info.value).splitlines() == [
         "<builtin>: demo: Input should be a valid boolean, unable to interpret input",
         "<builtin>: colour: unknown key (allowed: database, data_dir, demo, github, "
-        "organizations, repositories, groups, upstream, affiliation, bots, objectives, "
+        "organizations, repositories, mirrors, groups, upstream, affiliation, bots, objectives, "
         "compliance, privacy, health)",
     ]
 

@@ -167,8 +167,11 @@ def dump(engine: Engine) -> dict[str, list[tuple]]:
     """Every collected fact, keyed by natural keys (logins, full names, numbers)."""
     author = aliased(Person)
     org = aliased(Organization)
+    # clone_url names the server's port: a reference collected from another server differs.
     repo_columns = [
-        c for c in Repository.__table__.columns if c.name not in ("id", "organization_id")
+        c
+        for c in Repository.__table__.columns
+        if c.name not in ("id", "organization_id", "clone_url")
     ]
     issue_columns = [
         c for c in IssueRow.__table__.columns if c.name not in ("id", "repository_id", "author_id")

@@ -87,6 +87,8 @@ class RepositoryInfo:
     created_at: datetime | None
     pushed_at: datetime | None
     watchers: int | None = None
+    clone_url: str | None = None
+    size_kb: int | None = None  # GitHub's `size`
 
 
 @dataclass(frozen=True)

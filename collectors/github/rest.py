@@ -172,6 +172,8 @@ class RestApi:
             # The listing's watchers_count is the star count (a legacy quirk); the real
             # number of watchers is subscribers_count, present on single-repository answers.
             watchers=raw.get("subscribers_count"),
+            clone_url=_clean_url(raw.get("clone_url")),
+            size_kb=raw.get("size") if isinstance(raw.get("size"), int) else None,
         )
 
     # ---- per repository ---------------------------------------------------------------------
@@ -297,3 +299,10 @@ def malformed(what: str) -> Iterator[None]:
             f"GitHub sent {what} that cannot be read ({type(exc).__name__}: "
             f"{str(exc)[:120]}); not used (the next run asks again)"
         ) from None
+
+
+def _clean_url(value: object) -> str | None:
+    """An http(s) clone URL without credentials, or None (never store a user:secret@ URL)."""
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+        return None
+    return None if "@" in value.split("/")[2] else value

@@ -62,6 +62,13 @@ def collect_command(context: Context, args: argparse.Namespace) -> int:
                 env=environment_with_secrets(),
                 notify=lambda message: print(redact(message), file=sys.stderr, flush=True),
             )
+        if source in ("all", "git") and _has_github_sources(context):
+            from ospo_metrics.collect.mirrors import collect_mirrors
+
+            # After the GitHub listing: the organizations' repositories, mirrored and mined.
+            results += collect_mirrors(
+                context, only=only, progress=bars.factory("commit"), env=environment_with_secrets()
+            )
         results += collect_compliance_sources(context, source, only=only)
     finally:
         bars.close()

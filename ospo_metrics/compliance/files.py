@@ -1,7 +1,8 @@
 """Runs the repository files collector over every git repository we have a copy of.
 
-Reads the local clone (`path:` repositories) or the bare mirror the git collector keeps for
-`url:` repositories, so it needs no network of its own. Incremental by the default branch's tip:
+Reads the local clone (`path:` repositories), the bare mirror the git collector keeps for
+`url:` repositories, or the mirror of an organization repository (collect/mirrors.py), so it
+needs no network of its own. Incremental by the default branch's tip:
 an unchanged tip costs one `git rev-parse`, and a run still counts as having looked (the
 compliance series run up to the last look).
 """
@@ -109,12 +110,19 @@ def _collect(
 def collect_files_sources(context: Context, *, only: str | None = None) -> list[RunResult]:
     """Read the required files of every configured git repository (after `collect git`)."""
     from ospo_metrics.collect import git_sources
+    from ospo_metrics.collect.mirrors import mirrored_sources
 
     extra = context.config.compliance.extra_files
+    configured = [(s, "git") for s in git_sources(context.config) if not only or s.name == only]
+    # The mirrors of organization repositories (see collect/mirrors.py), on the GitHub rows.
+    mirrored = [(s, "github") for s in mirrored_sources(context, only)]
     return [
         collect_files(
-            context.engine, source, cache_dir=context.data_dir / "clones", extra_files=extra
+            context.engine,
+            source,
+            cache_dir=context.data_dir / "clones",
+            extra_files=extra,
+            platform=platform,
         )
-        for source in git_sources(context.config)
-        if not only or source.name == only
+        for source, platform in configured + mirrored
     ]

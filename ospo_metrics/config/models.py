@@ -187,6 +187,21 @@ class RepositorySource(_Model):
         return f"{self.path.parent.name or 'local'}/{self.path.name}"
 
 
+class MirrorsConfig(_Model):
+    """Bare mirrors of organization and `github:` repositories, mined for commits."""
+
+    # false: organizations give issues and pull requests only, no commits (no clones).
+    enabled: bool = True
+    include_forks: bool = False
+    # Archived repositories are read-only on GitHub: their history is mirrored once, then
+    # fetched like any other (it no longer changes).
+    include_archived: bool = True
+    # Skip repositories whose GitHub `size` (KB, the packed history) is above this.
+    max_size_kb: PositiveInt | None = None
+    # Repositories cloned or fetched at the same time.
+    parallel: int = Field(default=4, ge=1, le=32)
+
+
 class UpstreamConfig(_Model):
     """Contributions to upstream projects we do not own."""
 
@@ -400,6 +415,7 @@ class Config(_Model):
     github: GitHubConfig = Field(default_factory=GitHubConfig)
     organizations: list[Login] = Field(default_factory=list)
     repositories: list[RepositorySource] = Field(default_factory=list)
+    mirrors: MirrorsConfig = Field(default_factory=MirrorsConfig)
     groups: dict[GroupName, list[RepoGlob]] = Field(default_factory=dict)
     upstream: UpstreamConfig = Field(default_factory=UpstreamConfig)
     affiliation: AffiliationConfig | None = None

@@ -1,7 +1,8 @@
 """Git over smart HTTP for the fake GitHub: real repositories served by `git http-backend` (CGI).
 
 A model repository with a `git_dir` (a bare or non-bare repository on disk) is clonable at
-`{server}/{owner}/{name}.git`, as on GitHub and GitHub Enterprise Server (the web host, not the
+`{server}/{owner}/{name}.git` (one without serves an empty repository, as a new GitHub
+repository is), as on GitHub and GitHub Enterprise Server (the web host, not the
 API root). Only fetches are served (`git-upload-pack`); pushes are refused.
 
 Authentication is checked like GitHub's: HTTP Basic with the token as the password (any user
@@ -39,6 +40,14 @@ class GitRequest:
     bytes_sent: int
     authorization: str | None
     repo: str | None
+
+
+def empty_repository(folder: Path) -> Path:
+    """A bare repository without commits under `folder` (made once)."""
+    path = folder / "empty.git"
+    if not path.exists():
+        subprocess.run(["git", "init", "--bare", "--quiet", str(path)], check=True)
+    return path
 
 
 def is_git_path(path: str) -> bool:
@@ -92,7 +101,7 @@ def serve_git(app: FakeGitHub, handler: Any, path: str, query: str) -> None:
     repo: Repository | None = app.model.get_repo(match["owner"], match["name"])
     record = GitRequest(handler.command, path, 0, 0, authorization, repo and repo.full_name)
     try:
-        if repo is None or repo.git_dir is None:
+        if repo is None:
             _plain(handler, record, 404, b"Repository not found.\n")
             return
         token = _token_of(authorization)
@@ -109,7 +118,8 @@ def serve_git(app: FakeGitHub, handler: Any, path: str, query: str) -> None:
         if "receive-pack" in match["rest"] or "receive-pack" in query:
             _plain(handler, record, 403, b"Pushes are not accepted here.\n")
             return
-        _cgi(handler, record, Path(repo.git_dir), match["rest"], query, body)
+        git_dir = Path(repo.git_dir) if repo.git_dir is not None else app.empty_git_dir()
+        _cgi(handler, record, git_dir, match["rest"], query, body)
     finally:
         with app._lock:
             app.git_requests.append(record)

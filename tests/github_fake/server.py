@@ -10,6 +10,7 @@ import math
 import re
 import socket
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -351,6 +352,7 @@ class FakeGitHub:
         #: repositories need credentials too
         self.git_requests: list[git_http.GitRequest] = []
         self.git_auth_required = False
+        self._git_tmp: tempfile.TemporaryDirectory | None = None
         #: a token the server accepts (the first of ``tokens``)
         self.token = token_list[0] if token_list else self.DEFAULT_TOKEN
 
@@ -381,6 +383,16 @@ class FakeGitHub:
             self._thread.join(timeout=5)
         self._httpd = None
         self._thread = None
+        if self._git_tmp is not None:
+            self._git_tmp.cleanup()
+            self._git_tmp = None
+
+    def empty_git_dir(self) -> Path:
+        """The empty repository served for model repositories without a `git_dir`."""
+        with self._lock:
+            if self._git_tmp is None:
+                self._git_tmp = tempfile.TemporaryDirectory(prefix="fake-github-git-")
+            return git_http.empty_repository(Path(self._git_tmp.name))
 
     def __enter__(self) -> FakeGitHub:
         return self.start()

@@ -1,0 +1,188 @@
+"""Organization repositories mirrored over smart HTTP from the fake GitHub and mined (issue 6 §1).
+
+Real git repositories, served by `git http-backend` on 127.0.0.1 with authentication, a real
+`ospo-metrics collect`, and the real databases (SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from github_fake import FakeGitHub
+from github_fake.model import GitHubModel
+from gitrepo import GitRepo
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import kpis
+from ospo_metrics.cli import main
+from ospo_metrics.cli.common import frames_for
+from ospo_metrics.context import open_context
+from ospo_metrics.models import CollectionRun, Commit, Repository
+
+TOKEN = "ghp_mirrortoken0123456789abcdefghijklmnop"
+ALICE = ("Alice", "alice@acme.example")
+BOB = ("Bob", "bob@initech.example")
+CAROL = ("Carol", "carol@gmail.com")
+DAVE = ("Dave", "dave@globex.example")
+
+
+def _history(path: Path, authors: list[tuple[str, str]], day: int = 2) -> GitRepo:
+    repo = GitRepo.init(path)
+    for n, author in enumerate(authors):
+        repo.commit(
+            f"change {n}",
+            {f"f{n}.txt": f"{n}\n" * (n + 1)},
+            author=author,
+            date=f"2026-03-{day + n:02d}T10:00:00+00:00",
+        )
+    return repo
+
+
+def organization(tmp_path: Path) -> GitHubModel:
+    """acme: widget (Alice 3, Bob 2, Carol 1) and gadget (Alice 1, Dave 2)."""
+    model = GitHubModel()
+    model.add_org("acme")
+    alice = model.add_user("alice", email=ALICE[1])
+    model.add_member("acme", alice, role="admin")
+    widget = _history(tmp_path / "src" / "widget", [ALICE, BOB, ALICE, CAROL, BOB, ALICE])
+    gadget = _history(tmp_path / "src" / "gadget", [DAVE, ALICE, DAVE])
+    model.add_repo("acme", "widget", git_dir=widget.path / ".git", size=50)
+    model.add_repo("acme", "gadget", git_dir=gadget.path / ".git", size=70, visibility="private")
+    return model
+
+
+def write_config(tmp_path: Path, url: str, extra: str = "") -> Path:
+    config = tmp_path / "ospo.yml"
+    config.write_text(
+        f"github:\n  base_url: {url}\n"
+        "organizations: [acme]\n"
+        "upstream:\n  track: none\n"
+        "affiliation:\n  organization: Acme\n  email_domains: [acme.example]\n"
+        "  domain_organizations: {initech.example: Initech, globex.example: Globex}\n"
+        f"data_dir: {tmp_path / 'data'}\n" + extra
+    )
+    return config
+
+
+@pytest.fixture
+def setup(tmp_path, monkeypatch, db_url, github_schema):
+    """(server, config path): the fake GitHub serving acme, git behind authentication."""
+    server = FakeGitHub(organization(tmp_path), tokens=(TOKEN,))
+    server.git_auth_required = True
+    server.start()
+    config = write_config(tmp_path, server.url)
+    monkeypatch.setenv("OSPO_CONFIG", str(config))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.chdir(tmp_path)
+    yield server, config
+    server.stop()
+
+
+def collect(capsys, *args: str) -> tuple[int, str]:
+    status = main(["collect", *args, "--no-progress", "--no-warm"])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def commits_by_repo() -> dict[str, int]:
+    context = open_context()
+    with Session(context.engine) as session:
+        rows = session.execute(
+            select(Repository.full_name, func.count(Commit.id))
+            .join(Commit, Commit.repository_id == Repository.id)
+            .group_by(Repository.full_name)
+        ).all()
+    context.engine.dispose()
+    return dict(rows)
+
+
+def month_value(kpi_id: str) -> float | None:
+    context = open_context()
+    frames = frames_for(context, "all")
+    series = kpis.series(kpi_id, frames, "month")
+    context.engine.dispose()
+    row = series[pd.to_datetime(series["period_start"]).dt.strftime("%Y-%m") == "2026-03"]
+    return None if row.empty else row["value"].iloc[0]
+
+
+def test_organizations_alone_fill_commits_and_people_kpis(setup, capsys):
+    server, _ = setup
+    status, out = collect(capsys)
+    assert status == 0, out
+    assert commits_by_repo() == {"acme/widget": 6, "acme/gadget": 3}
+    assert month_value("commits") == 9
+    assert month_value("committers") == 4
+    assert month_value("active_contributors") == 4
+    # Acme 4 of 9 commits; Initech 2, Globex 2, Carol's gmail address 1 (no organization).
+    assert month_value("employee_commit_share") == pytest.approx(100 * 4 / 9, abs=0.1)
+    assert month_value("elephant_factor") == 1  # Acme alone: 4 of the 8 with an organization
+    assert month_value("contributor_absence_factor") == 2  # Alice 4 + Bob 2 of 9
+    # git asked with the token as an HTTP header, and the server checked it.
+    basic = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
+    assert {r.authorization for r in server.git_requests} == {f"Basic {basic}"}
+
+
+def test_a_second_run_fetches_nothing_new_and_writes_nothing(setup, capsys):
+    server, _ = setup
+    assert collect(capsys)[0] == 0
+    server.git_requests.clear()
+    status, out = collect(capsys, "git")
+    assert status == 0, out
+    packs = [r for r in server.git_requests if r.path.endswith("git-upload-pack")]
+    assert all(r.bytes_sent < 200 for r in packs), "an unchanged mirror downloads no pack"
+    lines = [line for line in out.splitlines() if line.startswith("git ")]
+    assert len(lines) == 2 and all(" unchanged " in line for line in lines), out
+    assert commits_by_repo() == {"acme/widget": 6, "acme/gadget": 3}
+
+
+def test_new_commits_are_fetched_and_mined(setup, capsys, tmp_path):
+    assert collect(capsys)[0] == 0
+    GitRepo(tmp_path / "src" / "widget").commit(
+        "more", {"new.txt": "x\n"}, author=CAROL, date="2026-03-20T10:00:00+00:00"
+    )
+    assert collect(capsys, "git")[0] == 0
+    assert commits_by_repo()["acme/widget"] == 7
+
+
+def test_the_token_is_never_on_disk_in_argv_or_in_errors(setup, capsys, monkeypatch, tmp_path):
+    server, _ = setup
+    argv: list[str] = []
+    real = subprocess.Popen
+
+    class Recording(real):  # every process started, with its command line
+        def __init__(self, args, *rest, **kw):
+            argv.extend(map(str, args))
+            super().__init__(args, *rest, **kw)
+
+    monkeypatch.setattr(subprocess, "Popen", Recording)
+    assert collect(capsys)[0] == 0
+    basic = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
+    assert any("upload-pack" in a or "fetch" in a for a in argv)
+    assert not [a for a in argv if TOKEN in a or basic in a]
+    mirrors = tmp_path / "data" / "clones"
+    files = [p for p in mirrors.rglob("*") if p.is_file()]
+    assert files and not [p for p in files if TOKEN.encode() in p.read_bytes()]
+    assert not [p for p in files if basic.encode() in p.read_bytes()]
+    for config in mirrors.rglob("config"):
+        assert "extraheader" not in config.read_text().lower()
+
+    # A refused credential: a clear error per repository, without the token.
+    server.valid_tokens = {"ghp_another"}
+    status, out = collect(capsys, "git")
+    assert status != 0
+    assert "read access to the repository's contents" in out
+    assert TOKEN not in out and basic not in out
+    context = open_context()
+    with Session(context.engine) as session:
+        errors = session.scalars(
+            select(CollectionRun.error).where(CollectionRun.status == "failed")
+        ).all()
+    context.engine.dispose()
+    assert len(errors) == 2 and all("$GITHUB_TOKEN" in e for e in errors)
+    assert not [e for e in errors if TOKEN in e or basic in e]
