@@ -434,3 +434,53 @@ class DataChange(Base):
     kind: Mapped[str] = mapped_column(String(32))  # curation | import | ...
     detail: Mapped[str | None] = mapped_column(Text)
     changed_at: Mapped[datetime]
+
+
+class ObjectiveStatus(Base):
+    """An objective's evaluation, one row per objective and week (the last of that week wins):
+    the stored status history the Objectives page shows, and what alerts compare with."""
+
+    __tablename__ = "objective_statuses"
+    __table_args__ = (UniqueConstraint("objective", "week_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objective: Mapped[str] = mapped_column(String(128))
+    week_start: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    current: Mapped[float | None] = mapped_column(Float)
+    probability: Mapped[float | None] = mapped_column(Float)
+    evaluated_at: Mapped[datetime]
+
+
+class AlertState(Base):
+    """The last state an alert subject was seen in (``objective:ID`` -> its status,
+    ``threshold:ID`` -> above/below/ok/no data), so a change is announced once, not every run."""
+
+    __tablename__ = "alert_states"
+
+    subject: Mapped[str] = mapped_column(String(160), primary_key=True)
+    state: Mapped[str] = mapped_column(String(32))
+    value: Mapped[float | None] = mapped_column(Float)
+    changed_at: Mapped[datetime]
+    # The GitHub issue that tracks this subject (updated at each change), when that channel is used.
+    github_issue: Mapped[int | None] = mapped_column(Integer)
+
+
+class AlertEvent(Base):
+    """One change to announce to one channel; ``sent_at`` stays empty until it was delivered
+    (a failed delivery is retried by the next run, a delivered one never repeated)."""
+
+    __tablename__ = "alert_events"
+    __table_args__ = (Index("ix_alert_events_pending", "channel", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(160))
+    channel: Mapped[str] = mapped_column(String(320))
+    owner: Mapped[str | None] = mapped_column(Text)
+    previous: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)

@@ -44,4 +44,8 @@ for goal in goal_summaries(views):
                 f"`{view.objective.aggregation or 'latest'}`, due {view.objective.due}{owner}."
             )
             ui.objective_chart(view)
+            history = ui.status_history(view.objective.id)
+            if len(history):
+                st.caption("Status history (weekly, as stored by `ospo-metrics alerts`/`snapshot`)")
+                ui.table(history)
 st.caption(f"Goals: {ROLLUP_RULE}")

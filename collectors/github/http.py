@@ -282,6 +282,24 @@ class GitHubHttp:
             yield Page(fresh=True, items=items, total=total)
             url = next_url
 
+    def send_json(self, method: str, path: str, body: dict[str, Any]) -> Any:
+        """POST or PATCH a JSON body (the alerts' issues and comments); returns the answer's
+        JSON. An error status raises :class:`GitHubApiError` naming the request, never the
+        credential. Transient answers (502, 503) are retried like reads: GitHub rejects the
+        request before acting on it in those cases, so a retry does not write twice."""
+        url = self.url(path)
+        response = self._send(method, url, "core", json=body)
+        if response.status_code >= 400:
+            raise GitHubApiError(
+                f"GitHub answered {response.status_code} to {method} {self.key(url)}: "
+                f"{_message(response)}",
+                response.status_code,
+            )
+        try:
+            return response.json()
+        except ValueError:
+            raise GitHubApiError(f"GitHub answered {method} {self.key(url)} with no JSON") from None
+
     # ---- GraphQL ----------------------------------------------------------------------------
 
     def graphql(self, query: str, variables: dict[str, Any]) -> tuple[dict, list[dict]]:

@@ -134,4 +134,14 @@ def snapshot_command(context: Context, args: argparse.Namespace) -> int:
 
     count = store_snapshots(context, args.period)
     print(f"stored {count} KPI values")
+    if context.config.objectives:
+        from ospo_metrics.strategy.alerts import record_objective_statuses
+        from ospo_metrics.strategy.objectives import evaluate_objectives
+
+        now = pd.Timestamp.now(tz="UTC")
+        views = evaluate_objectives(
+            list(context.config.objectives), frames_for(context), context.groups, now
+        )
+        stored = record_objective_statuses(context, views, now.to_pydatetime())
+        print(f"stored {stored} objective statuses for this week")
     return 0

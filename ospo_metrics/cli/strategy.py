@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 import pandas as pd
 
 import kpis
 from kpis.schema import Frames
-from ospo_metrics.cli.common import frames_for, write_csv, write_output
+from ospo_metrics.cli.common import EXIT_FAILED, frames_for, write_csv, write_output
 from ospo_metrics.context import Context
 from ospo_metrics.people import privacy
 
@@ -25,6 +26,16 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
     )
     report.add_argument("-o", "--output", help="file to write (default: standard output)")
     report.set_defaults(handler=report_command)
+
+    alerts = commands.add_parser(
+        "alerts",
+        parents=parents,
+        help="tell owners about objectives that changed status and KPIs past a threshold",
+    )
+    alerts.add_argument(
+        "--dry-run", action="store_true", help="show what would be sent; store and send nothing"
+    )
+    alerts.set_defaults(handler=alerts_command)
 
     public = commands.add_parser(
         "public-sector",
@@ -106,3 +117,28 @@ def public_sector_command(context: Context, args: argparse.Namespace) -> int:
     if args.output:
         write_csv(context, summary.shares, args.output)
     return 0
+
+
+def alerts_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.strategy.alerts import run_alerts
+
+    config = context.config.alerts
+    if not (context.config.objectives or config.thresholds):
+        print("nothing to watch: no objectives and no `alerts.thresholds` in the configuration")
+        return 0
+    report = run_alerts(context, dry_run=args.dry_run)
+    owner = privacy.mask_text if privacy.enabled(context.config) else str
+    verb = "would send" if args.dry_run else "new"
+    if not report.changes:
+        print("no changes since the last run")
+    for subject, previous, state, channel in report.changes:
+        print(f"{verb}: {subject}: {previous or '-'} -> {state} to {owner(channel)}")
+    for line in report.sent:
+        print(f"sent: {owner(line)}")
+    for channel in report.held:
+        print(f"digest: {owner(channel)} got one less than 7 days ago; the changes wait")
+    for line in report.failed:
+        print(f"failed: {owner(line)} (kept; the next run retries)", file=sys.stderr)
+    if not args.dry_run:
+        print(f"{report.statuses} objective status(es) stored for this week")
+    return EXIT_FAILED if report.failed else 0

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from ospo_metrics.config.alerts import AlertsConfig
 from ospo_metrics.config.base import _Model
 from ospo_metrics.config.compliance import ComplianceConfig
 from ospo_metrics.config.fields import (
@@ -424,6 +425,7 @@ class Config(_Model):
     compliance: ComplianceConfig = Field(default_factory=ComplianceConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     health: HealthConfig = Field(default_factory=HealthConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
 
     _path: Path | None = PrivateAttr(default=None)
     _source: str = PrivateAttr(default="<demo>")

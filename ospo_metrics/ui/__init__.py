@@ -23,6 +23,7 @@ from ospo_metrics.ui.data import (
     objectives,
     repositories,
     sources,
+    status_history,
     unavailable,
 )
 from ospo_metrics.ui.filters import (
@@ -143,6 +144,7 @@ __all__ = [
     "shown_text",
     "sources",
     "status_badge",
+    "status_history",
     "style",
     "table",
     "unavailable",

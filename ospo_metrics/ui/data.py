@@ -109,6 +109,21 @@ def objectives() -> list[ObjectiveView]:
     return _objectives(ctx.database_url, data_key(ctx), f"{now():%Y-%m-%dT%H}")
 
 
+# Written by `alerts` and `snapshot`, not by collections: a short ttl instead of the data key.
+@st.cache_data(max_entries=2, ttl=300, show_spinner=False)
+def _status_history(database_url: str) -> pd.DataFrame:
+    from ospo_metrics.read.strategy import load_status_history
+
+    return load_status_history(_context().engine)
+
+
+def status_history(objective_id: str) -> pd.DataFrame:
+    """The objective's stored weekly statuses, oldest first (empty before the first run of
+    `ospo-metrics alerts` or `ospo-metrics snapshot`)."""
+    history = _status_history(context().database_url)
+    return history[history["objective"] == objective_id].drop(columns="objective")
+
+
 @st.cache_data(max_entries=2, show_spinner=False)
 def _runs(database_url: str, key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     engine = _context().engine

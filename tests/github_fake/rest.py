@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -774,6 +775,18 @@ class RestContext:
     viewer: User | None
     rate_limit_json: Callable[[], dict[str, Any]]
     repo_name: str | None = None  # owner/name the request targeted (for the request log)
+    method: str = "GET"
+    body: bytes = b""  # the request body (write routes read it as JSON)
+
+    def json_body(self) -> dict[str, Any]:
+        """The request body as a JSON object; 400 like GitHub for anything else."""
+        try:
+            payload = json.loads(self.body or b"{}")
+        except ValueError:
+            raise HttpError(400, "Problems parsing JSON") from None
+        if not isinstance(payload, dict):
+            raise HttpError(400, "Problems parsing JSON")
+        return payload
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         return self.query.get(name, default)
@@ -1380,6 +1393,83 @@ def match_route(path: str) -> tuple[Route, dict[str, str]] | None:
     for route in ROUTE_TABLE:
         m = route.regex.match(path)
         if m:
+            return route, m.groupdict()
+    return None
+
+
+# ---- writes: the issue endpoints `ospo-metrics alerts` uses (create, update, comment)
+
+ISSUE_DOCS = "https://docs.github.com/rest/issues/issues"
+
+
+def _writer(ctx: RestContext):
+    if not ctx.authenticated or ctx.viewer is None:
+        raise HttpError(401, "Requires authentication", ISSUE_DOCS)
+    return ctx.viewer
+
+
+def _text(payload: dict[str, Any], name: str, required: bool = False) -> str | None:
+    value = payload.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        error = {"resource": "Issue", "field": name, "code": "missing_field"}
+        raise HttpError(422, "Validation Failed", ISSUE_DOCS, errors=[error])
+    return value
+
+
+def h_create_issue(ctx: RestContext, repo: Repository) -> RestResult:
+    payload = ctx.json_body()
+    title = _text(payload, "title", required=True)
+    labels = payload.get("labels") or []
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        raise HttpError(422, "Validation Failed", ISSUE_DOCS)
+    issue = ctx.model.add_issue(
+        repo, title, _writer(ctx), body=_text(payload, "body") or "", labels=labels
+    )
+    return RestResult(201, ctx.render.issue_full(issue))
+
+
+def h_update_issue(ctx: RestContext, repo: Repository, number: str) -> RestResult:
+    payload = ctx.json_body()
+    _writer(ctx)
+    item = _get_item(repo, number)
+    title, body, state = (_text(payload, k) for k in ("title", "body", "state"))
+    if state not in (None, "open", "closed"):
+        raise HttpError(422, "Validation Failed", ISSUE_DOCS)
+    with ctx.model.lock:
+        if title is not None:
+            item.title = title
+        if body is not None:
+            item.body = body
+        if state == "closed" and item.state != "closed":
+            ctx.model.close(item)
+        elif state == "open" and item.state != "open":
+            ctx.model.reopen(item)
+        else:
+            item.updated_at = ctx.model.touch()
+    return RestResult(200, ctx.render.issue_full(item))
+
+
+def h_create_comment(ctx: RestContext, repo: Repository, number: str) -> RestResult:
+    payload = ctx.json_body()
+    item = _get_item(repo, number)
+    comment = ctx.model.add_comment(item, _writer(ctx), _text(payload, "body", required=True))
+    return RestResult(201, ctx.render.comment(comment))
+
+
+WRITE_ROUTES: list[tuple[str, str, Handler]] = [
+    ("POST", "/repos/{owner}/{repo}/issues", h_create_issue),
+    ("PATCH", "/repos/{owner}/{repo}/issues/{number}", h_update_issue),
+    ("POST", "/repos/{owner}/{repo}/issues/{number}/comments", h_create_comment),
+]
+WRITE_TABLE = [(method, Route(t, _compile(t), handler)) for method, t, handler in WRITE_ROUTES]
+
+
+def match_write_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    for wanted, route in WRITE_TABLE:
+        m = route.regex.match(path)
+        if m and method == wanted:
             return route, m.groupdict()
     return None
 

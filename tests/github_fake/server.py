@@ -818,7 +818,7 @@ class FakeGitHub:
                 self._base_headers(rid, ident),
             )
             return
-        self._rest(h, rec, method, path, query, rid, api_base, ident)
+        self._rest(h, rec, method, path, query, rid, api_base, ident, raw_body)
 
     def _answer_fault(
         self,
@@ -934,13 +934,15 @@ class FakeGitHub:
         rid: str,
         api_base: str,
         ident: Identity,
+        raw_body: bytes = b"",
     ) -> None:
         headers = self._base_headers(rid, ident)
         resource = rec.resource
-        found = rest.match_route(path)
+        reading = method in ("GET", "HEAD")
+        found = rest.match_route(path) if reading else rest.match_write_route(method, path)
         if found is not None:
             rec.route = found[0].template
-        if method not in ("GET", "HEAD") or found is None:
+        if found is None:
             b = self._charge(ident, "core", 1) if resource != "none" else None
             if b is not None:
                 rec.rate_cost = 1
@@ -964,6 +966,8 @@ class FakeGitHub:
             authenticated=ident.token is not None,
             viewer=ident.user if ident.token else None,
             rate_limit_json=lambda: self.rate_limit_json(ident.token),
+            method=method,
+            body=raw_body,
         )
         try:
             with self.model.lock:
