@@ -270,3 +270,67 @@ def test_a_bad_decisions_file_names_the_entry(project, capsys) -> None:
     (project / "bad.yml").write_text("version: 1\nsame: [\n", encoding="utf-8")
     code, _out, err = run(capsys, "people", "import", "bad.yml")
     assert code == 2 and "bad.yml: not YAML" in err and "Traceback" not in err
+
+
+def test_a_link_a_source_reports_joins_an_address_and_a_login(engine, tmp_path) -> None:
+    """The evidence a source gives (the login GitHub reports for a commit's author address)
+    makes one person of a git author and a GitHub account, unless a decision keeps them
+    apart; hand-computed: Jane commits as jane@acme.com and opens a pull request as jdoe."""
+    from sqlalchemy.orm import Session
+
+    from collectors.git import GitSource
+    from ospo_metrics.collect_git import collect_git
+    from ospo_metrics.config import config_from_mapping
+    from ospo_metrics.context import Context
+    from ospo_metrics.people.curation import Curation, apply_curation
+    from ospo_metrics.store import PeopleResolver, ensure_repository, record_link, write_issues
+
+    repo = GitRepo.init(tmp_path / "widgets")
+    repo.commit(
+        "one",
+        {"f": "1\n"},
+        author=("Jane Doe", "jane@acme.com"),
+        date=f"{OCTOBER:%F}T12:00:00+00:00",
+    )
+    config = config_from_mapping(
+        {"affiliation": {"organization": "Acme", "email_domains": ["acme.com"]}}
+    )
+    context = Context(config=config, engine=engine, database_url="")
+    collect_git(
+        engine,
+        GitSource(name="acme/widgets", path=repo.path),
+        bots=context.bots,
+        cache_dir=tmp_path / "c",
+    )
+    with Session(engine) as session, session.begin():
+        people = PeopleResolver(session, context.bots)
+        repo_id = ensure_repository(session, "github", "acme/widgets")
+        pull = {
+            "number": 1,
+            "is_pull_request": True,
+            "title": "one",
+            "author_id": people.resolve(None, login="jdoe"),
+            "author_login": "jdoe",
+            "state": "open",
+            "created_at": OCTOBER.to_pydatetime(),
+        }
+        write_issues(session, repo_id, [pull], {})
+
+    def active() -> list[float]:
+        frames = read.load_frames(engine, context.rules)
+        return kpis.series("active_contributors", frames, "month")["value"].tolist()
+
+    assert active() == [2]
+    with Session(engine) as session, session.begin():
+        record_link(session, ("email", "jane@acme.com"), ("github", "jdoe"), "github_commit")
+        rebuild = apply_curation(session, context.bots, config)
+    assert rebuild.identities_moved == 1 and active() == [1]
+    frames = read.load_frames(engine, context.rules)
+    pulls = frames.issues[frames.issues["is_pull_request"]]
+    assert pulls["author_is_employee"].tolist() == [True]  # jdoe now has Jane's Acme address
+    # A "no" wins over the source's link, and stays through the next regrouping.
+    with Session(engine) as session, session.begin():
+        Curation(session, context.bots, config).split("@jdoe", ["github:jdoe"])
+    with Session(engine) as session, session.begin():
+        assert apply_curation(session, context.bots, config).identities_moved == 0
+    assert active() == [2]

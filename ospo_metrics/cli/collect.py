@@ -145,8 +145,11 @@ def report_results(results: list[RunResult]) -> int:
 
 
 def runs_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.people.privacy import enabled, mask_text
     from ospo_metrics.read import load_runs
 
     runs = load_runs(context.engine, limit=30)
+    if len(runs) and enabled(context.config):  # an error text may quote an address
+        runs = runs.assign(error=runs["error"].map(mask_text))
     print(runs.to_string(index=False) if len(runs) else "no collection runs yet")
     return 0
