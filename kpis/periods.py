@@ -7,6 +7,9 @@ values holding the UTC calendar date of the period's first day.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -25,6 +28,10 @@ _STEP: dict[str, pd.DateOffset] = {
 # One resolution everywhere: pandas 3 infers "us" or "s" from inputs, and mixing units
 # makes reindexing and equality checks between frames needlessly fragile.
 DATETIME_UNIT = "datetime64[ns]"
+# While set (see `one_window`), `bucket` maps [start, end) to start and all else to NaT.
+_WINDOW: ContextVar[tuple[np.datetime64, np.datetime64] | None] = ContextVar(
+    "kpi_window", default=None
+)
 
 
 def check_period(period: str) -> Period:
@@ -60,6 +67,12 @@ def bucket(values: pd.Series, period: Period) -> pd.Series:
     check_period(period)
     stamps = to_utc_naive(values).to_numpy()
     missing = np.isnat(stamps)
+    window = _WINDOW.get()
+    if window is not None:
+        first, end = window
+        inside = ~missing & (stamps >= first) & (stamps < end)
+        starts = np.where(inside, first, np.datetime64("NaT")).astype(DATETIME_UNIT)
+        return pd.Series(starts, index=values.index, name=values.name)
     if period == "week":
         days = stamps.astype("datetime64[D]")
         monday_based = (days.view("int64") + 3) % 7  # numpy's % is never negative here
@@ -73,6 +86,21 @@ def bucket(values: pd.Series, period: Period) -> pd.Series:
     starts = starts.astype(DATETIME_UNIT)
     starts[missing] = np.datetime64("NaT")
     return pd.Series(starts, index=values.index, name=values.name)
+
+
+@contextmanager
+def one_window(start: Any, end: Any) -> Iterator[pd.Timestamp]:
+    """Inside this block `bucket` has one period, [start, end): every KPI that buckets its
+    events computes its value over that window (a year to date, a trailing 12 months) with its
+    own definition; yields the window's start, the period it reports under."""
+    first, last = timestamp_utc_naive(start), timestamp_utc_naive(end)
+    if first >= last:
+        raise ValueError(f"window start ({start}) is not before its end ({end})")
+    token = _WINDOW.set((first.to_datetime64(), last.to_datetime64()))
+    try:
+        yield first
+    finally:
+        _WINDOW.reset(token)
 
 
 def period_floor(value: Any, period: Period) -> pd.Timestamp:

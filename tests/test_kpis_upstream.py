@@ -122,3 +122,114 @@ def test_top_upstream_projects() -> None:
     assert top_upstream_projects(
         FRAMES, pd.Timestamp("2030-01-01", tz="UTC"), pd.Timestamp("2031-01-01", tz="UTC")
     ).empty
+
+
+def test_upstream_merge_rate_counts_settled_prs_by_settle_date() -> None:
+    # Settled in March: #7 merged 03-01, #1 merged 03-12, #3 closed unmerged 03-15 -> 2 of 3;
+    # April: #9 merged -> 100 %. Open PRs (#2 #10 #11) and the bot's #8 do not count.
+    assert [round(v, 2) for v in values("upstream_merge_rate", "month")] == [66.67, 100.0]
+    assert [round(v, 2) for v in values("upstream_merge_rate", "quarter")] == [66.67, 100.0]
+    # A month with nothing settled has no rate (not 0 %).
+    february = values("upstream_merge_rate", "month", "2024-02-01", "2024-02-29")
+    assert len(february) == 1 and pd.isna(february[0])
+
+
+def test_upstream_time_to_merge_is_the_median_by_merge_date() -> None:
+    # #7: 02-20 -> 03-01 (2024 is a leap year) = 240 h; #1: 03-04 -> 03-12 = 192 h; #9: 24 h.
+    assert values("upstream_time_to_merge", "month") == [216.0, 24.0]  # median(240, 192) | 24
+    assert values("upstream_time_to_merge", "quarter") == [216.0, 24.0]
+
+
+def _contribution(repo: str, kind: str, person: int, when: str, employee: bool, **extra) -> dict:
+    return {
+        "repo": repo,
+        "relationship": extra.get("relationship", "upstream"),
+        "kind": kind,
+        "person_id": person,
+        "occurred_at": pd.Timestamp(when, tz="UTC"),
+        "actor": "bot" if extra.get("bot") else "human",
+        "is_bot": extra.get("bot", False),
+        "organization": "Acme" if employee else "Other",
+        "is_employee": employee,
+        "affiliation_known": True,
+    }
+
+
+KESTREL, HALF, SOLO = "kestrel/k", "half/h", "solo/s"
+CONTRIBUTIONS = kpis.contributions_frame(
+    [
+        # kestrel (tracked in full): March 2 of 3 ours; April 1 of 3 ours.
+        _contribution(KESTREL, "review", 1, "2024-03-05", True),
+        _contribution(KESTREL, "pull_request", 2, "2024-03-06", True),
+        _contribution(KESTREL, "comment", 3, "2024-03-07", False),
+        _contribution(KESTREL, "review", 3, "2024-04-01", False),
+        _contribution(KESTREL, "comment", 4, "2024-04-02", False),
+        _contribution(KESTREL, "review", 1, "2024-04-03", True),
+        # solo: only our own pull request is known (found by search): never a "majority".
+        _contribution(SOLO, "pull_request", 1, "2024-03-08", True),
+        # half: exactly half ours is not more than half.
+        _contribution(HALF, "review", 1, "2024-03-09", True),
+        _contribution(HALF, "comment", 5, "2024-03-10", False),
+        # a bot's review, and a review in an owned repository: neither counts.
+        _contribution(KESTREL, "review", 9, "2024-03-11", True, bot=True),
+        _contribution("acme/widgets", "review", 1, "2024-03-12", True, relationship="owned"),
+    ]
+)
+FULL = kpis.Frames(issues=ISSUES, contributions=CONTRIBUTIONS)
+
+
+def test_upstream_reviews_and_majority_projects() -> None:
+    reviews = kpis.series("upstream_reviews", FULL, "month")["value"].tolist()
+    assert reviews == [2.0, 1.0]  # March: kestrel 03-05, half 03-09 | April: kestrel 04-03
+    majority = kpis.series("upstream_majority_projects", FULL, "month")["value"].tolist()
+    assert majority == [1.0, 0.0]  # March: kestrel (2 of 3) | April: none (kestrel 1 of 3)
+
+
+def test_window_value_counts_distinct_things_once_over_the_window() -> None:
+    from kpis.window import window_value
+
+    start, end = "2024-02-01", "2024-05-01"
+    # numpy (#7, Feb), kubernetes (#1), cpython (#2 ...): 3, where the months sum to 4.
+    assert window_value("upstream_projects", FRAMES, start, end) == 3.0
+    # bob, alice, ghost-emp: 3 people, where the months sum to 1 + 2 + 2 = 5.
+    assert window_value("upstream_contributors", FRAMES, start, end) == 3.0
+    assert window_value("upstream_prs_merged", FRAMES, start, end) == 3.0  # #7 #1 #9
+    # A quarter-long window gives the quarterly series' value.
+    assert (
+        round(window_value("upstream_merge_rate", FRAMES, "2024-01-01", "2024-04-01"), 2) == 66.67
+    )
+    assert window_value("upstream_prs_opened", FRAMES, "2030-01-01", "2030-02-01") == 0.0
+    assert window_value("upstream_merge_rate", FRAMES, "2030-01-01", "2030-02-01") is None
+
+
+def test_upstream_projects_table_sums_to_the_kpis() -> None:
+    from kpis.upstream import upstream_projects_table
+    from kpis.window import window_value
+
+    start, end = pd.Timestamp("2024-03-01", tz="UTC"), pd.Timestamp("2024-05-01", tz="UTC")
+    table = upstream_projects_table(FULL, start, end).set_index("repo")
+    assert list(table.index) == [CPY, K8S, NUMPY, HALF, KESTREL]
+    assert table["prs_opened"].tolist() == [5, 1, 0, 0, 0]  # #2 #3 #9 #10 #11 | #1
+    assert table["prs_merged"].tolist() == [1, 1, 1, 0, 0]  # #9 | #1 | #7 (opened in Feb)
+    assert table.loc[CPY, "merge_rate_pct"] == 50.0  # #3 closed, #9 merged
+    assert table["median_hours_to_merge"].tolist()[:3] == [24.0, 192.0, 240.0]
+    assert table["reviews"].tolist() == [0, 0, 0, 1, 2]
+    assert table["our_people"].tolist() == [3, 1, 1, 1, 1]  # alice, bob, ghost-emp in cpython
+    assert table.loc[KESTREL, "our_share_pct"] == 50.0  # 3 of 6 over March and April
+    assert pd.isna(table.loc[CPY, "our_share_pct"])  # others' work there is not collected
+    for column, kpi_id in (("prs_merged", "upstream_prs_merged"), ("reviews", "upstream_reviews")):
+        assert table[column].sum() == window_value(kpi_id, FULL, start, end)
+
+
+def test_upstream_people_table() -> None:
+    from kpis.upstream import upstream_people_table
+
+    start, end = pd.Timestamp("2024-03-01", tz="UTC"), pd.Timestamp("2024-05-01", tz="UTC")
+    table = upstream_people_table(FULL, start, end)
+    assert table["login"].tolist() == ["alice", "ghost-emp", "bob"]
+    assert table["person_id"].tolist()[::2] == [1, 2] and pd.isna(table["person_id"][1])
+    assert table["prs_opened"].tolist() == [3, 2, 1]  # #1 #2 #10 | #9 #11 | #3
+    assert table["prs_merged"].tolist() == [1, 1, 1]  # #1 | #9 | #7
+    assert table["merge_rate_pct"].tolist() == [100.0, 100.0, 50.0]
+    assert table["reviews"].tolist() == [3, 0, 0]
+    assert table["projects"].tolist() == [4, 1, 2]  # k8s cpython kestrel half | cpy | cpy numpy
