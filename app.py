@@ -18,6 +18,7 @@ navigation = st.navigation(
         st.Page("pages/overview.py", title="Overview", icon="📈", default=True),
         st.Page("pages/health.py", title="Project health", icon="🩺"),
         st.Page("pages/impact.py", title="Impact summary", icon="🏆"),
+        st.Page("pages/upstream.py", title="Upstream contributions", icon="🌍"),
         st.Page("pages/objectives.py", title="Objectives", icon="🎯"),
         st.Page("pages/compliance.py", title="Compliance", icon="📋"),
         st.Page("pages/public_sector.py", title="Public sector", icon="🏛️"),

@@ -228,3 +228,19 @@ def test_demo_uses_its_own_database_and_refuses_to_mix(project, monkeypatch, cap
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{project / 'ospo_metrics.db'}")
     assert main(["demo", "--no-progress", "--data-dir", str(project / "data")]) == 2
     assert "acme/widgets" in capsys.readouterr().err
+
+
+def test_report_numbers_windows_and_upstream(project, capsys):
+    main(["collect", "--no-progress"])
+    capsys.readouterr()
+    assert main(["report", "--numbers", "--window", "ytd"]) == 0
+    numbers = capsys.readouterr().out.splitlines()
+    assert numbers[0] == "section,kpi,title,unit,window,start,end,value,partial"
+    assert any(line.startswith("headline,active_contributors,") for line in numbers)
+    assert main(["report", "--window", "last-decade"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown window 'last-decade'" in err and "t12m" in err and "Traceback" not in err
+    assert main(["upstream", "people"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("person_id,login,prs_opened,prs_merged,")
+    assert "Trailing 12 months" in captured.err

@@ -17,6 +17,7 @@ PAGES = (
     "pages/overview.py",
     "pages/health.py",
     "pages/impact.py",
+    "pages/upstream.py",
     "pages/compliance.py",
     "pages/export.py",
     "pages/sources.py",
@@ -234,11 +235,10 @@ def test_pages_with_github_data(app_env, monkeypatch, github_server):
     # The executive summary ranks the upstream projects where members contribute.
     at.switch_page("pages/impact.py").run()
     assert not at.exception, at.exception
-    assert len(at.metric) == 5
+    assert len(at.metric) == 7  # six headlines and the compliance number
     top = at.dataframe[-1].value
-    assert list(top.columns) == ["repo", "prs_opened", "prs_merged", "contributors"]
-    assert top.to_dict("records") == [
-        {"repo": "python/cpython", "prs_opened": 1, "prs_merged": 0, "contributors": 1}
+    assert top[["repo", "prs_opened", "prs_merged", "our_people"]].to_dict("records") == [
+        {"repo": "python/cpython", "prs_opened": 1, "prs_merged": 0, "our_people": 1}
     ]
 
 
@@ -246,7 +246,7 @@ def test_impact_summary_with_git_data(app_env, monkeypatch):
     seeded(app_env, monkeypatch)
     at = run_app("pages/impact.py")
     labels = [m.label for m in at.metric]
-    assert labels[:2] == ["Upstream PRs merged", "Upstream projects"]
+    assert labels[:3] == ["Upstream PRs merged", "Upstream merge rate", "Upstream projects"]
     assert "No upstream pull requests" in at.info[-1].value
 
 
@@ -258,3 +258,75 @@ def test_data_sources_page_while_a_collection_is_running(app_env, monkeypatch):
     at = run_app("pages/sources.py")
     assert at.metric[2].value == "–"
     assert "acme/busy" in at.dataframe[0].value["target"].tolist()
+
+
+def _window_from_url(at: AppTest, key: str) -> None:
+    at.query_params["window"] = key
+
+
+@pytest.mark.parametrize("key", ["t12m", "ytd", "2026Q3"])
+def test_impact_page_shows_the_kpi_engines_numbers_for_the_window_in_the_url(
+    app_env, monkeypatch, key
+):
+    """The October 2026 commits: the tiles equal kpis.window over the window from the URL."""
+    import pandas as pd
+
+    from kpis.window import window_value
+    from ospo_metrics import read
+    from ospo_metrics.formatting import format_value
+    from ospo_metrics.report import HEADLINE_KPIS, window_for
+
+    seeded(app_env, monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["window"] = key
+    at.run()
+    at.switch_page("pages/impact.py").run()
+    assert not at.exception, at.exception
+    window = window_for(key, pd.Timestamp.now("UTC"))
+    assert window.key == key
+    assert at.selectbox(key="window").value == key
+    assert any(window.stated() in m.value for m in at.markdown)
+    frames = read.context_frames(open_context())
+    shown = {m.label: m.value for m in at.metric}
+    import kpis
+
+    for kpi_id in HEADLINE_KPIS:
+        kpi = kpis.get(kpi_id)
+        expected = window_value(kpi_id, frames, window.start, window.end)
+        assert shown[kpi.title] == format_value(expected, kpi.unit), kpi_id
+    # 28 October commits by two people: the window holds them all, or none before October.
+    active = shown["Active contributors"]
+    assert active == ("0" if key == "2026Q3" else "2")
+
+
+def test_upstream_page_with_github_data_and_privacy(app_env, monkeypatch, github_server):
+    from ospo_metrics.collect_github import collect_github_sources
+
+    config = app_env / "ospo.yml"
+    config.write_text(
+        f"github:\n  base_url: {github_server.url}\n  token_env: TEST_GH_TOKEN\n"
+        "organizations: [acme]\nupstream:\n  since: 2022-01-01\n"
+        "affiliation:\n  organization: Acme\n"
+    )
+    monkeypatch.setenv("OSPO_CONFIG", str(config))
+    model = github_server.model
+    author = model.org.members[1]
+    model.add_pull(model.get_repo("python/cpython"), "Fix a leak", author)
+    env = {"TEST_GH_TOKEN": github_server.token}
+    collect_github_sources(open_context(), env=env, sleep=lambda _: None)
+
+    at = run_app("pages/upstream.py")
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Upstream PRs opened"] == "1"
+    projects, people = at.dataframe[0].value, at.dataframe[1].value
+    assert projects["repo"].tolist() == ["python/cpython"]
+    assert people["prs_opened"].tolist() == [1]
+    assert people["login"].tolist() == [author.login]
+
+    config.write_text(config.read_text() + "privacy: true\n")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = run_app("pages/upstream.py")
+    assert len(at.dataframe) == 1  # the projects only: nobody listed
+    text = " ".join(m.value for m in at.markdown)
+    assert "**1** of our people contributed upstream" in text and author.login not in text

@@ -8,7 +8,15 @@ from frame_rows import commit_row
 from kpis.schema import Frames, commits_frame, issues_frame
 from ospo_metrics.config import config_from_mapping
 from ospo_metrics.objectives import evaluate_objectives
-from ospo_metrics.report import impact_summary, render_html
+from ospo_metrics.report import (
+    HEADLINE_KPIS,
+    html_to_pdf,
+    impact_numbers,
+    impact_summary,
+    render_html,
+    window_for,
+    windows,
+)
 
 AS_OF = pd.Timestamp("2026-07-15", tz="UTC")
 
@@ -55,22 +63,68 @@ FRAMES = Frames(
 )
 
 
-def test_headlines_compare_the_last_complete_quarter_and_rank_upstream_projects() -> None:
-    summary = impact_summary(FRAMES, [], AS_OF, "Acme")
-    by_id = {h.kpi.id: h for h in summary.headlines}
-    assert by_id["active_contributors"].value == 3  # Q2: people 1, 2, 3
-    assert by_id["active_contributors"].delta == 1  # Q1 had 2
-    assert by_id["upstream_prs_merged"].value == 2  # #1 and #2 merged in Q2
-    assert by_id["upstream_prs_merged"].delta == 1  # Q1: #4
-    assert str(by_id["upstream_prs_merged"].period_start.date()) == "2026-04-01"
-    # Last 12 months: k8s #2 #3 #4 (2 people, 2 merged) before <script>/x #1.
-    assert summary.top_projects.to_dict("records") == [
-        {"repo": "kubernetes/kubernetes", "prs_opened": 3, "prs_merged": 2, "contributors": 2},
-        {"repo": "<script>/x", "prs_opened": 1, "prs_merged": 1, "contributors": 1},
+def summary_for(key: str, views=(), **options):
+    window = window_for(key, AS_OF)
+    assert window.key == key
+    return impact_summary(FRAMES, list(views), window, AS_OF, "Acme", **options)
+
+
+def test_windows_are_named_and_stated() -> None:
+    found = {w.key: w for w in windows(AS_OF)}
+    assert list(found) == ["2026Q2", "2026Q1", "2025Q4", "2025Q3", "2026Q3", "ytd", "t12m"]
+    assert found["2026Q2"].stated() == "Q2 2026 (1 Apr 2026 – 30 Jun 2026)"
+    assert found["2026Q2"].compared_with == "Q1 2026"
+    assert found["2026Q3"].stated() == "Q3 2026 to date (1 Jul 2026 – 15 Jul 2026, so far)"
+    assert found["ytd"].stated() == "2026 year to date (1 Jan 2026 – 15 Jul 2026, so far)"
+    assert found["t12m"].stated() == "Trailing 12 months (16 Jul 2025 – 15 Jul 2026)"
+    assert str(found["t12m"].previous_start.date()) == "2024-07-16"
+    assert window_for("nonsense", AS_OF).key == "t12m"
+
+
+def test_headline_and_table_count_the_same_window() -> None:
+    """The defect of issue 9: the headline counted 2 PRs merged, the table beside it 4."""
+    q2 = summary_for("2026Q2")
+    merged = q2.headline("upstream_prs_merged")
+    assert (merged.value, merged.previous, merged.delta) == (2, 1, 1)  # #1 #2 | #4 (Q1)
+    assert q2.projects[["repo", "prs_opened", "prs_merged"]].to_dict("records") == [
+        {"repo": "kubernetes/kubernetes", "prs_opened": 2, "prs_merged": 1},  # #2 #3 | #2
+        {"repo": "<script>/x", "prs_opened": 1, "prs_merged": 1},
     ]
+    assert q2.projects["prs_merged"].sum() == merged.value
+    active = q2.headline("active_contributors")
+    assert (active.value, active.previous) == (3, 2)  # Q2: people 1, 2, 3 | Q1: 1, 2
+    # Trailing 12 months and year to date: #1 #2 #4 merged; distinct projects not summed.
+    for key in ("t12m", "ytd"):
+        window = summary_for(key)
+        assert window.headline("upstream_prs_merged").value == 3
+        assert window.projects["prs_merged"].sum() == 3
+        assert window.headline("upstream_projects").value == 2  # quarters would sum to 3
 
 
-def test_html_report_is_escaped_and_self_contained() -> None:
+def test_trends_are_the_four_quarters_up_to_the_window() -> None:
+    q2 = summary_for("2026Q2").headline("upstream_prs_merged").trend
+    assert [str(d) for d in q2["period_start"]] == [
+        "2025-07-01",
+        "2025-10-01",
+        "2026-01-01",
+        "2026-04-01",
+    ]
+    assert q2["value"].tolist() == [0, 0, 1, 2] and not q2["partial"].any()
+    running = summary_for("t12m").headline("upstream_prs_merged").trend
+    assert running["value"].tolist() == [0, 1, 2, 0]
+    assert running["partial"].tolist() == [False, False, False, True]  # Q3 2026 so far
+
+
+def test_the_numbers_behind_the_summary() -> None:
+    numbers = impact_numbers(summary_for("2026Q2"))
+    merged = numbers[numbers["kpi"] == "upstream_prs_merged"]
+    assert merged["section"].tolist() == ["headline", "compared with"] + ["quarter trend"] * 4
+    assert merged["value"].tolist() == [2, 1, 0, 0, 1, 2]
+    assert merged["window"].tolist()[:3] == ["Q2 2026", "Q1 2026", "Q3 2025"]
+    assert set(numbers["kpi"]) == set(HEADLINE_KPIS) | {"policy_compliance"}
+
+
+def _objective_views():
     config = config_from_mapping(
         {
             "objectives": [
@@ -86,10 +140,34 @@ def test_html_report_is_escaped_and_self_contained() -> None:
             ]
         }
     )
-    views = evaluate_objectives(list(config.objectives), FRAMES, {}, AS_OF)
-    page = render_html(impact_summary(FRAMES, views, AS_OF, "Acme & Co", is_demo=True))
+    return evaluate_objectives(list(config.objectives), FRAMES, {}, AS_OF)
+
+
+def test_html_report_is_escaped_and_self_contained() -> None:
+    window = window_for("2026Q2", AS_OF)
+    summary = impact_summary(FRAMES, _objective_views(), window, AS_OF, "Acme & Co", is_demo=True)
+    page = render_html(summary)
     assert "<script" not in page and "&lt;script&gt;/x" in page
     assert "Grow &lt;b&gt;contributors&lt;/b&gt;" in page
     assert "Acme &amp; Co: open source impact" in page
-    assert "quarter starting 2026-04-01" in page and "Demo data" in page
-    assert "http" not in page, "no external assets"
+    assert "Q2 2026 (1 Apr 2026 – 30 Jun 2026)" in page and "Demo data" in page
+    assert "http" not in page and "<link" not in page, "no external assets"
+    assert page.count("<svg") == len(HEADLINE_KPIS) + 1, "a trend chart per headline"
+    assert "Community: healthy" in page and "background:#" in page  # goal, status colour
+
+
+def test_the_real_browser_prints_the_report_on_one_or_two_pages(tmp_path) -> None:
+    import io
+
+    from pypdf import PdfReader
+    from streamlit_server import require_chromium
+
+    require_chromium()
+    summary = impact_summary(FRAMES, _objective_views(), window_for("2026Q2", AS_OF), AS_OF, "Acme")
+    pdf = PdfReader(io.BytesIO(html_to_pdf(render_html(summary))))
+    assert 1 <= len(pdf.pages) <= 2
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    text = " ".join(text.split())
+    assert "Q2 2026 (1 Apr 2026 – 30 Jun 2026)" in text
+    assert "2 of their pull requests were merged" in text
+    assert "Upstream PRs merged 2 +1 vs Q1 2026" in text

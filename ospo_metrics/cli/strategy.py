@@ -1,15 +1,17 @@
-"""`objectives` and `report`: where the objectives stand, and the executive impact summary."""
+"""`objectives`, `report` and `upstream`: where the objectives stand, the executive impact
+summary (HTML, PDF, its numbers), and upstream contributions per project or person."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import pandas as pd
 
 import kpis
 from kpis.schema import Frames
-from ospo_metrics.cli.common import EXIT_FAILED, frames_for, write_csv, write_output
+from ospo_metrics.cli.common import EXIT_FAILED, EXIT_USAGE, frames_for, write_csv, write_output
 from ospo_metrics.context import Context
 from ospo_metrics.people import privacy
 
@@ -22,10 +24,30 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
     objectives.set_defaults(handler=objectives_command)
 
     report = commands.add_parser(
-        "report", parents=parents, help="the executive impact summary as HTML"
+        "report",
+        parents=parents,
+        help="the executive impact summary over one window: HTML (default), PDF or its numbers",
     )
+    report.add_argument(
+        "--window",
+        default="t12m",
+        help="t12m (trailing 12 months, default), ytd (year to date), or a quarter: 2026Q3",
+    )
+    output = report.add_mutually_exclusive_group()
+    output.add_argument("--pdf", action="store_true", help="print it to PDF with Chromium")
+    output.add_argument("--numbers", action="store_true", help="the numbers behind it, as CSV")
     report.add_argument("-o", "--output", help="file to write (default: standard output)")
-    report.set_defaults(handler=report_command)
+    report.set_defaults(handler=_usage_errors(report_command))
+
+    upstream = commands.add_parser(
+        "upstream",
+        parents=parents,
+        help="upstream contributions over one window, per project or per person, as CSV",
+    )
+    upstream.add_argument("table", choices=["projects", "people"], nargs="?", default="projects")
+    upstream.add_argument("--window", default="t12m", help="t12m, ytd or a quarter: 2026Q3")
+    upstream.add_argument("-o", "--output", help="file to write (default: standard output)")
+    upstream.set_defaults(handler=_usage_errors(upstream_command))
 
     alerts = commands.add_parser(
         "alerts",
@@ -76,23 +98,87 @@ def objectives_command(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+class WindowError(ValueError):
+    """An unknown --window; the message lists the known ones."""
+
+
+def _window(key: str, now: pd.Timestamp):
+    from ospo_metrics.report import windows
+
+    found = windows(now)
+    for window in found:
+        if window.key == key:
+            return window
+    known = ", ".join(w.key for w in found)
+    raise WindowError(f"unknown window {key!r}; choose one of {known}")
+
+
+def _usage_errors(handler):
+    """A handler that reports a WindowError as a usage error (exit 2), not a traceback."""
+
+    def run(context: Context, args: argparse.Namespace) -> int:
+        try:
+            return handler(context, args)
+        except WindowError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+
+    return run
+
+
 def report_command(context: Context, args: argparse.Namespace) -> int:
-    from ospo_metrics.report import impact_summary, render_html
+    from ospo_metrics.report import (
+        PdfError,
+        html_to_pdf,
+        impact_numbers,
+        impact_summary,
+        objectives_as_of,
+        render_html,
+    )
     from ospo_metrics.report.sections import strategy_sections
 
     frames = frames_for(context)
     now = pd.Timestamp.now(tz="UTC")
-    views = _objective_views(context, frames, now)
+    window = _window(args.window, now)
+    views = _objective_views(context, frames, objectives_as_of(window, now))
     summary = impact_summary(
         frames,
         views,
+        window,
         now,
         context.organization_name,
         context.is_demo,
         privacy.enabled(context.config),
-        strategy_sections(frames, now),
+        strategy_sections(frames, objectives_as_of(window, now)),
     )
-    write_output(render_html(summary), args.output)
+    if args.numbers:
+        write_csv(context, impact_numbers(summary), args.output)
+        return 0
+    document = render_html(summary)
+    if not args.pdf:
+        write_output(document, args.output)
+        return 0
+    try:
+        pdf = html_to_pdf(document)
+    except PdfError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.output:
+        Path(args.output).write_bytes(pdf)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(pdf)
+    return 0
+
+
+def upstream_command(context: Context, args: argparse.Namespace) -> int:
+    from kpis.upstream import upstream_people_table, upstream_projects_table
+
+    frames = frames_for(context)
+    window = _window(args.window, pd.Timestamp.now(tz="UTC"))
+    table = upstream_projects_table if args.table == "projects" else upstream_people_table
+    write_csv(context, table(frames, window.start, window.end), args.output)
+    print(f"{args.table} for {window.stated()}", file=sys.stderr)
     return 0
 
 

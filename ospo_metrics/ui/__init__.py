@@ -10,7 +10,6 @@ stay a few lines. Import it as `from ospo_metrics import ui`; the modules are an
 
 from ospo_metrics.read import series
 from ospo_metrics.report import ImpactSummary
-from ospo_metrics.report import impact_summary as _build_impact_summary
 from ospo_metrics.ui.charts import kpi_trend, objective_chart, partner_share_chart, series_figure
 from ospo_metrics.ui.data import (
     ATTENTION_STATUSES,
@@ -74,20 +73,11 @@ from ospo_metrics.ui.widgets import (
 
 
 def impact_summary() -> ImpactSummary:
-    """The executive summary of everything collected, as of now."""
-    from ospo_metrics.report.sections import strategy_sections
+    """The executive summary over the default window (trailing 12 months), as of now."""
+    from ospo_metrics.report import DEFAULT_WINDOW, window_for
+    from ospo_metrics.ui.impact import summary
 
-    ctx = context()
-    data, as_of = frames("all"), now()
-    return _build_impact_summary(
-        data,
-        objectives(),
-        as_of,
-        ctx.organization_name,
-        ctx.is_demo,
-        private(),
-        strategy_sections(data, as_of),
-    )
+    return summary(window_for(DEFAULT_WINDOW, now()))
 
 
 __all__ = [

@@ -93,9 +93,11 @@ def period_picker(key: str = "period") -> str:
     return choice
 
 
-def kpi_picker(label: str = "KPI", needs: str | None = None, key: str = "kpi") -> str:
-    """A KPI chooser whose choice is in the URL (`?kpi=time_to_first_response`)."""
-    ids = [k.id for k in kpis.REGISTRY.values() if needs is None or needs in k.needs]
+def kpi_picker(
+    label: str = "KPI", needs: str | None = None, key: str = "kpi", ids: Sequence[str] = ()
+) -> str:
+    """A KPI chooser (of `ids`, else every KPI) whose choice is in the URL (`?kpi=...`)."""
+    ids = list(ids) or [k.id for k in kpis.REGISTRY.values() if needs is None or needs in k.needs]
     choice = st.selectbox(
         label,
         ids,
