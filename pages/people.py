@@ -32,13 +32,28 @@ if ui.private():
         icon="🔒",
     )
 
-people_tab, identities_tab, affiliations_tab, suggestions_tab, curate_tab = st.tabs(
-    ["People", "Identities", "Affiliations", "Merge suggestions", "Curate"]
+people_tab, kinds_tab, identities_tab, affiliations_tab, suggestions_tab, curate_tab = st.tabs(
+    ["People", "Contributors by kind", "Identities", "Affiliations", "Merge suggestions", "Curate"]
 )
 with people_tab:
     st.caption("Today's organization and where it comes from; contributions of every kind.")
     ui.table(everyone, limit=5000)
     ui.csv_button(everyone, "people", key="people_csv")
+with kinds_tab:
+    st.caption(
+        "Distinct people per period and kind of contribution: commits authored or co-authored, "
+        "issues and pull requests opened, reviews, comments (bots left out). Someone active "
+        "in two ways counts in both; Active contributors counts each person once."
+    )
+    scope = ui.scope_picker(context)
+    period = ui.period_picker()
+    by_kind = people.contributors_by_kind(scope, period)
+    if by_kind.empty:
+        ui.empty_state("No contributions in this scope yet.")
+    else:
+        people.kind_chart(by_kind, period)
+        ui.table(by_kind)
+        ui.csv_button(by_kind, f"contributors-by-kind-{period}", scope=scope, key="kinds_csv")
 with identities_tab:
     st.caption("Each identity with its person and its organizations over time.")
     ui.table(identities, limit=5000)

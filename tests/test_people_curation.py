@@ -334,3 +334,17 @@ def test_a_link_a_source_reports_joins_an_address_and_a_login(engine, tmp_path) 
     with Session(engine) as session, session.begin():
         assert apply_curation(session, context.bots, config).identities_moved == 0
     assert active() == [2]
+
+
+def test_contributors_by_kind_follow_the_curated_people(project, capsys) -> None:
+    def october() -> dict[str, str]:
+        code, out, _ = run(capsys, "export", "contributors", "--period", "month")
+        assert code == 0
+        rows = [r for r in csv.DictReader(io.StringIO(out)) if r["period_start"] == "2026-10-01"]
+        return {row["kind"]: row["contributors"] for row in rows}
+
+    # Commits by Jane (two addresses: two people yet), Omar, omar-s and Li; Jane's gmail
+    # address co-authored Li's commit.
+    assert october() == {"commit": "5", "co_authored_commit": "1"}
+    assert main(["people", "merge", "jane@acme.com", "jane.doe@gmail.com"]) == 0
+    assert october() == {"commit": "4", "co_authored_commit": "1"}

@@ -43,7 +43,11 @@ def test_people_page_shows_identities_affiliations_and_suggestions(app_env, monk
     at = run_app(PAGE)
     assert (metric(at, "People"), metric(at, "Identities")) == ("3", "3")
     assert metric(at, "Merge suggestions") == "1"
-    people, identities, affiliations = (frame.value for frame in at.dataframe[:3])
+    people, by_kind, identities, affiliations = (frame.value for frame in at.dataframe[:4])
+    october = by_kind[by_kind["period_start"] == "2026-09-28"]  # the week of Oct 1-3
+    assert october[["kind", "contributors"]].to_dict("records") == [
+        {"kind": "commit", "contributors": 3}
+    ]
     assert set(people["organization"]) == {"Acme", "globex.com", "Independent"}
     assert set(identities["identity"]) == {
         "email:jane@acme.com",

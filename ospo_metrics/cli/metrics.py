@@ -31,6 +31,15 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
     kpi.add_argument("--scope", default="all")
     kpi.add_argument("-o", "--output", help="file to write (default: standard output)")
     kpi.set_defaults(handler=export_kpi)
+    by_kind = what.add_parser(
+        "contributors",
+        parents=parents,
+        help="contributors per period and kind of contribution (commit, review, comment, ...)",
+    )
+    by_kind.add_argument("--period", default="month", choices=PERIOD_CHOICES)
+    by_kind.add_argument("--scope", default="all")
+    by_kind.add_argument("-o", "--output")
+    by_kind.set_defaults(handler=export_contributors)
     table = what.add_parser("commits", parents=parents, help="the commits table")
     table.add_argument("--scope", default="all")
     table.add_argument("--since", type=date_arg, help="first day (YYYY-MM-DD)")
@@ -103,6 +112,16 @@ def export_kpi(context: Context, args: argparse.Namespace) -> int:
     frame.insert(2, "period", args.period)
     frame["unit"] = kpi.unit
     write_csv(context, frame, args.output)
+    return 0
+
+
+def export_contributors(context: Context, args: argparse.Namespace) -> int:
+    """Distinct contributors per period and kind (kpis.contributors.contributors_by_kind)."""
+    from kpis.contributors import contributors_by_kind
+
+    table = contributors_by_kind(frames_for(context, args.scope), args.period)
+    table.insert(0, "scope", args.scope)
+    write_csv(context, table, args.output)
     return 0
 
 

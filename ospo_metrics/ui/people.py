@@ -31,6 +31,29 @@ def _tables(database_url: str, key: str) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def contributors_by_kind(scope: str, period: str) -> pd.DataFrame:
+    """Distinct contributors per period and kind of contribution (the KPI layer's table)."""
+    from kpis.contributors import contributors_by_kind as by_kind
+
+    return by_kind(frames(scope), period)
+
+
+def kind_chart(table: pd.DataFrame, period: str) -> None:
+    """Contributors per period, one bar per kind of contribution side by side."""
+    import plotly.express as px
+
+    figure = px.bar(
+        table,
+        x="period_start",
+        y="contributors",
+        color="kind",
+        barmode="group",
+        labels={"period_start": period.capitalize(), "contributors": "Contributors"},
+    )
+    figure.update_layout(height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    st.plotly_chart(figure, width="stretch")
+
+
 def people_tables() -> dict[str, pd.DataFrame]:
     """people, identities, affiliations (with sources) and merge suggestions, as of the
     current data version (shared: derive, never modify)."""
