@@ -22,6 +22,7 @@ navigation = st.navigation(
         st.Page("pages/objectives.py", title="Objectives", icon="🎯"),
         st.Page("pages/compliance.py", title="Compliance", icon="📋"),
         st.Page("pages/public_sector.py", title="Public sector", icon="🏛️"),
+        st.Page("pages/maturity.py", title="Maturity", icon="🧭"),
         st.Page("pages/people.py", title="People", icon="👥"),
         st.Page("pages/export.py", title="Explore and export", icon="⬇️"),
         st.Page("pages/sources.py", title="Data sources", icon="🗄️"),

@@ -484,3 +484,17 @@ class AlertEvent(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class MaturityAnswer(Base):
+    """One answer of a dated OSPO maturity self-assessment (ospo_metrics.strategy.maturity)."""
+
+    __tablename__ = "maturity_answers"
+    __table_args__ = (UniqueConstraint("assessed_on", "question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessed_on: Mapped[date] = mapped_column(Date)
+    question: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(String(16))  # yes | partly | no
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime]

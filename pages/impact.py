@@ -23,6 +23,7 @@ summary = impact.summary(window)
 st.markdown(f"**{window.stated()}** · compared with {window.compared_with}")
 st.caption("Every number, chart and table on this page covers this window (UTC days).")
 st.markdown(ui.plain(summary.story()))
+ui.maturity_line()  # the OSPO maturity stage and its change (Maturity page)
 
 impact.headlines(summary)
 

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_pages import APP, app_env, write_config  # noqa: F401  (app_env is a fixture)
 
-STRATEGY_PAGES = ("pages/public_sector.py",)
+STRATEGY_PAGES = ("pages/public_sector.py", "pages/maturity.py")
 
 
 def run(page: str) -> AppTest:
@@ -38,3 +38,27 @@ def test_public_sector_page_on_the_demo(demo_app):
     assert partners.value not in ("–", "0")
     shares = at.dataframe[0].value
     assert {"Initech", "Globex", "Umbrella"} <= set(shares["organization"])
+
+
+def test_maturity_page_saves_an_assessment_and_shows_the_stage(app_env, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("OSPO_CONFIG", str(write_config(app_env, " []")))
+    at = run("pages/maturity.py")
+    assert "Not assessed yet" in at.markdown[0].value
+    ad_hoc = ("uses-open-source", "contact-person", "license-policy", "contributions-allowed",
+              "dependencies-known")  # fmt: skip
+    for question in ad_hoc:
+        at.radio(key=f"maturity-{question}").set_value("yes")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert "Ad hoc (assessed" in at.markdown[0].value
+    # Evidence is shown beside the questions that have a KPI.
+    assert any("evidence: `license_coverage`" in caption.value for caption in at.caption)
+    history = at.dataframe[0].value
+    assert history["stage"].tolist() == ["Ad hoc"] and history["answers"].tolist() == [5]
+
+
+def test_maturity_page_on_the_demo(demo_app):
+    at = run("pages/maturity.py")
+    assert at.radio(key="maturity-engages-upstream").value == "unanswered"
+    caption = next(c.value for c in at.caption if "`upstream_prs_merged`" in c.value)
+    assert "no data" not in caption, "the demo has upstream pull requests merged"

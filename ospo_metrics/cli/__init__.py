@@ -16,7 +16,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import kpis
-from ospo_metrics.cli import collect, compliance, config, health, metrics, people, strategy
+from ospo_metrics.cli import (
+    collect,
+    compliance,
+    config,
+    health,
+    maturity,
+    metrics,
+    people,
+    strategy,
+)
 from ospo_metrics.cli.common import EXIT_FAILED, EXIT_USAGE
 from ospo_metrics.config import ConfigError
 from ospo_metrics.context import open_context
@@ -27,7 +36,7 @@ from ospo_metrics.secrets import SecretsError
 
 __all__ = ["EXIT_FAILED", "EXIT_USAGE", "main"]
 
-COMMAND_MODULES = (config, collect, metrics, strategy, compliance, people, health)
+COMMAND_MODULES = (config, collect, metrics, strategy, maturity, compliance, people, health)
 CONFIG_HELP = "configuration file (default: $OSPO_CONFIG, else ./ospo.yml, else the demo)"
 
 

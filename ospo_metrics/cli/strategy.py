@@ -127,6 +127,7 @@ def _usage_errors(handler):
 
 
 def report_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.read.strategy import load_assessments
     from ospo_metrics.report import (
         PdfError,
         html_to_pdf,
@@ -149,7 +150,7 @@ def report_command(context: Context, args: argparse.Namespace) -> int:
         context.organization_name,
         context.is_demo,
         privacy.enabled(context.config),
-        strategy_sections(frames, objectives_as_of(window, now)),
+        strategy_sections(frames, objectives_as_of(window, now), load_assessments(context.engine)),
     )
     if args.numbers:
         write_csv(context, impact_numbers(summary), args.output)

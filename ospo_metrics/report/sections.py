@@ -14,7 +14,11 @@ from ospo_metrics.report.public_sector import public_sector_html, public_sector_
 
 
 def strategy_sections(
-    frames: Frames, as_of: pd.Timestamp, extra: tuple[str, ...] = ()
+    frames: Frames, as_of: pd.Timestamp, assessments: list | None = None
 ) -> tuple[str, ...]:
-    """HTML sections for the report: ``extra`` (e.g. the maturity stage) then public sector."""
-    return (*extra, public_sector_html(public_sector_summary(frames, as_of)))
+    """HTML sections for the report: the maturity stage (when ``assessments`` are given, from
+    ``read.strategy.load_assessments``) and the public-sector view."""
+    from ospo_metrics.strategy.maturity import maturity_html
+
+    maturity = () if assessments is None else (maturity_html(assessments),)
+    return (*maturity, public_sector_html(public_sector_summary(frames, as_of)))

@@ -118,3 +118,29 @@ def set_github_issue(session: Session, subject: str, number: int) -> None:
     state = session.get(AlertState, subject)
     if state is not None:
         state.github_issue = number
+
+
+def save_assessment(
+    session: Session,
+    on: date,
+    answers: dict[str, str],
+    notes: dict[str, str],
+    now: datetime,
+) -> int:
+    """Replace the self-assessment of day ``on`` with these answers (an import or a form)."""
+    from sqlalchemy import delete
+
+    from ospo_metrics.models import MaturityAnswer
+
+    session.execute(delete(MaturityAnswer).where(MaturityAnswer.assessed_on == on))
+    session.add_all(
+        MaturityAnswer(
+            assessed_on=on,
+            question=question,
+            answer=answer,
+            note=notes.get(question) or None,
+            recorded_at=now,
+        )
+        for question, answer in answers.items()
+    )
+    return len(answers)

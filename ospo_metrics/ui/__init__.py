@@ -36,6 +36,13 @@ from ospo_metrics.ui.filters import (
     issues_csv,
 )
 from ospo_metrics.ui.labels import column_label
+from ospo_metrics.ui.maturity import (
+    maturity_assessments,
+    maturity_chart,
+    maturity_history,
+    maturity_line,
+    save_maturity,
+)
 from ospo_metrics.ui.state import (
     PERIOD_WORDS,
     PERIODS,
@@ -116,6 +123,10 @@ __all__ = [
     "kpi_tiles",
     "kpi_trend",
     "lazy_csv_button",
+    "maturity_assessments",
+    "maturity_chart",
+    "maturity_history",
+    "maturity_line",
     "now",
     "objective_chart",
     "objectives",
@@ -127,6 +138,7 @@ __all__ = [
     "problem",
     "remember",
     "repositories",
+    "save_maturity",
     "scope_picker",
     "series",
     "series_figure",

@@ -69,8 +69,9 @@ def _summary(database_url: str, key: str, window_key: str, hour: str) -> ImpactS
 def sections(data, as_of: pd.Timestamp) -> tuple[str, ...]:
     """The report's strategy sections (public sector, maturity: report.sections)."""
     from ospo_metrics.report.sections import strategy_sections
+    from ospo_metrics.ui.maturity import maturity_assessments
 
-    return strategy_sections(data, as_of)
+    return strategy_sections(data, as_of, maturity_assessments())
 
 
 def summary(window: Window) -> ImpactSummary:
