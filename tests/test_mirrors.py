@@ -7,6 +7,7 @@ Real git repositories, served by `git http-backend` on 127.0.0.1 with authentica
 from __future__ import annotations
 
 import base64
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -69,17 +70,31 @@ def write_config(tmp_path: Path, url: str, extra: str = "") -> Path:
     return config
 
 
-@pytest.fixture
-def setup(tmp_path, monkeypatch, db_url, github_schema):
-    """(server, config path): the fake GitHub serving acme, git behind authentication."""
+def _serve(tmp_path, monkeypatch, url):
     server = FakeGitHub(organization(tmp_path), tokens=(TOKEN,))
     server.git_auth_required = True
     server.start()
     config = write_config(tmp_path, server.url)
     monkeypatch.setenv("OSPO_CONFIG", str(config))
-    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.chdir(tmp_path)
+    return server, config
+
+
+@pytest.fixture
+def setup(tmp_path, monkeypatch, db_url, github_schema):
+    """(server, config path): the fake GitHub serving acme, git behind authentication; on
+    SQLite and PostgreSQL (what the database does: history, renames, resuming)."""
+    server, config = _serve(tmp_path, monkeypatch, db_url)
+    yield server, config
+    server.stop()
+
+
+@pytest.fixture
+def setup_sqlite(tmp_path, monkeypatch, github_schema):
+    """The same on SQLite only, for what does not depend on the database (settings, secrets)."""
+    server, config = _serve(tmp_path, monkeypatch, f"sqlite:///{tmp_path / 'ospo.db'}")
     yield server, config
     server.stop()
 
@@ -141,7 +156,7 @@ def test_a_second_run_fetches_nothing_new_and_writes_nothing(setup, capsys):
     assert commits_by_repo() == {"acme/widget": 6, "acme/gadget": 3}
 
 
-def test_new_commits_are_fetched_and_mined(setup, capsys, tmp_path):
+def test_new_commits_are_fetched_and_mined(setup_sqlite, capsys, tmp_path):
     assert collect(capsys)[0] == 0
     GitRepo(tmp_path / "src" / "widget").commit(
         "more", {"new.txt": "x\n"}, author=CAROL, date="2026-03-20T10:00:00+00:00"
@@ -150,8 +165,10 @@ def test_new_commits_are_fetched_and_mined(setup, capsys, tmp_path):
     assert commits_by_repo()["acme/widget"] == 7
 
 
-def test_the_token_is_never_on_disk_in_argv_or_in_errors(setup, capsys, monkeypatch, tmp_path):
-    server, _ = setup
+def test_the_token_is_never_on_disk_in_argv_or_in_errors(
+    setup_sqlite, capsys, monkeypatch, tmp_path
+):
+    server, _ = setup_sqlite
     argv: list[str] = []
     real = subprocess.Popen
 
@@ -186,3 +203,126 @@ def test_the_token_is_never_on_disk_in_argv_or_in_errors(setup, capsys, monkeypa
     context.engine.dispose()
     assert len(errors) == 2 and all("$GITHUB_TOKEN" in e for e in errors)
     assert not [e for e in errors if TOKEN in e or basic in e]
+
+
+def mirrors_on_disk(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "data" / "clones").glob("*/*.git"))
+
+
+def test_a_renamed_repository_keeps_one_row_one_mirror_one_history(setup, capsys, tmp_path):
+    server, _ = setup
+    assert collect(capsys)[0] == 0
+    before = mirrors_on_disk(tmp_path)
+    server.model.rename_repo("acme/widget", "widget-ng")
+    GitRepo(tmp_path / "src" / "widget").commit(
+        "after the rename", {"n.txt": "x\n"}, author=BOB, date="2026-03-21T10:00:00+00:00"
+    )
+    status, out = collect(capsys)
+    assert status == 0, out
+    assert commits_by_repo() == {"acme/widget-ng": 7, "acme/gadget": 3}
+    assert mirrors_on_disk(tmp_path) == before
+    assert f"{server.url}/acme/widget-ng.git" in {_remote(p) for p in before}
+    context = open_context()
+    with Session(context.engine) as session:
+        names = session.scalars(select(Repository.full_name)).all()
+        targets = set(session.scalars(select(CollectionRun.target)).all())
+    context.engine.dispose()
+    assert sorted(names) == ["acme/gadget", "acme/widget-ng"]
+    assert "acme/widget" not in targets  # the runs (and their cursors) followed the rename
+
+
+def _remote(mirror: Path) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(mirror), "config", "--get", "remote.origin.url"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_a_deleted_repository_keeps_its_history_and_is_marked(setup, capsys, tmp_path):
+    server, _ = setup
+    assert collect(capsys)[0] == 0
+    server.model.delete_repo("acme/gadget")
+    server.git_requests.clear()
+    status, out = collect(capsys)
+    assert status == 0, out
+    assert "kept (gone from GitHub) 1" in out
+    assert commits_by_repo() == {"acme/widget": 6, "acme/gadget": 3}
+    assert len(mirrors_on_disk(tmp_path)) == 2
+    assert not [r for r in server.git_requests if "gadget" in r.path]
+    context = open_context()
+    with Session(context.engine) as session:
+        reason = session.scalar(
+            select(Repository.unavailable_reason).where(Repository.full_name == "acme/gadget")
+        )
+    context.engine.dispose()
+    assert reason and "no longer listed" in reason
+
+
+@pytest.mark.parametrize(
+    ("settings", "mirrored", "left_out"),
+    [
+        ("", {"acme/widget", "acme/gadget", "acme/old"}, "forks 1"),
+        ("  include_forks: true\n", {"acme/widget", "acme/gadget", "acme/old", "acme/copy"}, ""),
+        ("  include_archived: false\n", {"acme/widget", "acme/gadget"}, "archived 1"),
+        ("  max_size_kb: 60\n", {"acme/widget", "acme/old"}, "too large 1"),
+    ],
+)
+def test_forks_archived_and_size_follow_the_settings(
+    setup_sqlite, capsys, tmp_path, settings, mirrored, left_out
+):
+    server, config = setup_sqlite
+    old = _history(tmp_path / "src" / "old", [CAROL])
+    copy = _history(tmp_path / "src" / "copy", [DAVE])
+    server.model.add_repo("acme", "old", git_dir=old.path / ".git", archived=True, size=1)
+    server.model.add_repo("acme", "copy", git_dir=copy.path / ".git", fork=True, size=1)
+    config.write_text(config.read_text() + "mirrors:\n" + (settings or "  parallel: 2\n"))
+    status, out = collect(capsys)
+    assert status == 0, out
+    assert set(commits_by_repo()) == mirrored
+    assert len(mirrors_on_disk(tmp_path)) == len(mirrored)
+    assert left_out in out
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ("mirrors:\n  parallel: 0\n", "mirrors.parallel"),
+        ("mirrors:\n  max_size_kb: -5\n", "mirrors.max_size_kb"),
+        ("mirrors:\n  include_forks: maybe\n", "mirrors.include_forks"),
+    ],
+)
+def test_bad_mirror_settings_are_clear_errors(tmp_path, capsys, settings, message):
+    config = write_config(tmp_path, "https://api.github.com", settings)
+    assert main(["check-config", "--config", str(config)]) != 0
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_an_interrupted_run_converges_to_an_uninterrupted_one(setup, capsys, monkeypatch, tmp_path):
+    import ospo_metrics.collect.mirrors as runner
+
+    real = runner.collect_git
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(args[1].name)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "collect_git", interrupted)
+    status, _ = collect(capsys)
+    assert status == 130
+    assert sum(commits_by_repo().values()) < 9
+    # and a clone killed half way: no mirror, a partial folder in its place
+    mirror = mirrors_on_disk(tmp_path)[0]
+    shutil.rmtree(mirror)
+    mirror.with_suffix(".partial").mkdir()
+    (mirror.with_suffix(".partial") / "junk").write_text("x")
+    monkeypatch.setattr(runner, "collect_git", real)
+    status, out = collect(capsys)
+    assert status == 0, out
+    assert commits_by_repo() == {"acme/widget": 6, "acme/gadget": 3}
