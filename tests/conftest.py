@@ -7,7 +7,8 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from postgres_setup import PostgresUnavailable, admin_engine
+from sqlalchemy import Engine, text
 
 from ospo_metrics.db import open_database
 
@@ -19,16 +20,10 @@ POSTGRES_URL = os.environ.get(
 
 
 def _postgres_admin() -> Engine:
-    engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
-        with engine.connect() as connection:
-            connection.execute(text("select 1"))
-    except Exception as exc:  # a missing PostgreSQL is a failure, never a silent skip
-        pytest.fail(
-            f"PostgreSQL is not reachable at {POSTGRES_URL} ({type(exc).__name__}); start it with "
-            "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`"
-        )
-    return engine
+        return admin_engine(POSTGRES_URL)
+    except PostgresUnavailable as exc:  # a missing PostgreSQL is a failure, never a skip
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

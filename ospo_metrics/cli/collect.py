@@ -43,11 +43,13 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
 
 
 def collect_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.cli.names import check_collect_target
     from ospo_metrics.collect import collect_git_sources
 
     bars = ProgressBars(enabled=not getattr(args, "no_progress", False))
     source = getattr(args, "source", "all")
     only = getattr(args, "repo", None)
+    check_collect_target(context, only)
     results: list[RunResult] = []
     try:
         if source in ("all", "git"):

@@ -49,8 +49,11 @@ def write_csv(context: Context, frame: pd.DataFrame, output: str | None) -> None
 
 
 def frames_for(context: Context, scope: str = "all") -> Frames:
-    """Every KPI input frame of the current data, restricted to `scope`."""
+    """Every KPI input frame of the current data, restricted to `scope` (which must exist)."""
     from ospo_metrics import read
+    from ospo_metrics.cli.names import check_scope
+
+    check_scope(context, scope)
 
     return read.context_frames(context, scope)
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+
+from ospo_metrics.cli.common import EXIT_USAGE
+from ospo_metrics.config import Config
 
 
 def register(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -22,6 +26,26 @@ def check_config_command(args: argparse.Namespace) -> int:
     if path is None:
         print("no configuration file (./ospo.yml or $OSPO_CONFIG): the demo configuration is used")
         return 0
-    load_config(path)
+    config = load_config(path)
+    problems = missing_repositories(config)
+    for problem in problems:
+        print(f"error: {path}: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
     print(f"{path}: OK")
     return 0
+
+
+def missing_repositories(config: Config) -> list[str]:
+    """`path:` repositories that do not exist or are not git repositories."""
+    problems = []
+    for index, entry in enumerate(config.repositories):
+        if entry.path is None:
+            continue
+        folder = config.resolve_path(entry.path)
+        where = f"repositories[{index}].path"
+        if not folder.exists():
+            problems.append(f"{where}: {folder} does not exist")
+        elif not ((folder / ".git").exists() or (folder / "HEAD").is_file()):
+            problems.append(f"{where}: {folder} is not a git repository (no .git in it)")
+    return problems

@@ -126,7 +126,10 @@ def export_contributors(context: Context, args: argparse.Namespace) -> int:
 
 
 def export_commits(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.cli.names import check_scope
     from ospo_metrics.read import load_commits_table
+
+    check_scope(context, args.scope)
 
     table = load_commits_table(
         context.engine,

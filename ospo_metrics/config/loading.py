@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 import types
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -132,6 +133,9 @@ def _unknown_key_message(loc: Loc) -> str:
     return f"unknown key (allowed: {', '.join(allowed)})"
 
 
+_PLAIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}")
+
+
 def _pydantic_message(error: Mapping[str, Any]) -> str:
     kind, msg, loc = error["type"], str(error["msg"]), tuple(error["loc"])
     if kind == "missing":
@@ -140,9 +144,25 @@ def _pydantic_message(error: Mapping[str, Any]) -> str:
         return _unknown_key_message(loc)
     if kind == "model_type":
         return "expected a mapping of keys to values"
+    if kind == "list_type":
+        # `organizations: acme` is the most common slip: show the list it should be. The
+        # value is echoed only when it looks like a login or a domain (never a token).
+        value = error.get("input")
+        shown = value if isinstance(value, str) and _PLAIN_RE.fullmatch(value) else "..."
+        return f"expected a list: write [{shown}] (or one `- item` per line)"
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
     return msg
+
+
+def _value_at(data: Any, loc: tuple) -> Any:
+    """The raw value at `loc` in the parsed file (None when the path does not lead there)."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 # --------------------------------------------------------------------------- YAML positions
@@ -295,6 +315,28 @@ def _duplicate_key_issues(root: yaml.Node | None) -> Iterator[tuple[yaml.Node, s
             stack += node.value
 
 
+_INDENTATION_SIGNS = (
+    "expected <block end>",
+    "mapping values are not allowed",
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "block mapping",
+    "block sequence",
+)
+
+
+def _indentation_hint(message: str) -> str:
+    """What most YAML structure errors in a hand-edited file are: indentation."""
+    if "\\t" in message or "'\t'" in message or "found character '\\t'" in message:
+        return "; YAML does not allow tabs for indentation: indent with spaces"
+    if any(sign in message for sign in _INDENTATION_SIGNS):
+        return (
+            "; check the indentation here and on the line before: keys of one section line "
+            "up with the same number of spaces, and a value on the next line is indented deeper"
+        )
+    return ""
+
+
 def _yaml_error(exc: yaml.YAMLError, text: str, source: str) -> ConfigError:
     """A ConfigError for a PyYAML parse error, positioned where the parser gave up."""
     line = column = None
@@ -308,6 +350,7 @@ def _yaml_error(exc: yaml.YAMLError, text: str, source: str) -> ConfigError:
             message = f"{exc.context}{where}: {exc.problem}"
         if isinstance(exc, _LimitError):  # it parses, but it is too deep or too large
             return ConfigError([ConfigIssue(source, line, column, "", message)])
+        message += _indentation_hint(message)
     else:  # ReaderError (control characters) has a character offset instead of a mark
         position = getattr(exc, "position", None)
         if isinstance(position, int):
@@ -382,7 +425,7 @@ def _build(
                     source,
                     root,
                     loc,
-                    _pydantic_message(error),
+                    _pydantic_message({**error, "input": _value_at(data, loc)}),
                     key=error["type"] == "extra_forbidden",
                 )
             )

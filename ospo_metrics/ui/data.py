@@ -12,7 +12,7 @@ import streamlit as st
 
 from kpis.schema import Frames
 from ospo_metrics import read
-from ospo_metrics.config import ConfigError
+from ospo_metrics.config import Config, ConfigError
 from ospo_metrics.context import Context, open_context
 from ospo_metrics.db import DatabaseError
 from ospo_metrics.objectives import ObjectiveView, evaluate_objectives
@@ -140,8 +140,20 @@ def sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     ctx = context()
     repositories, runs = _runs(ctx.database_url, data_key(ctx))
     latest = runs.drop_duplicates(["collector", "target"]) if len(runs) else runs
-    failing = latest[latest["status"].isin(ATTENTION_STATUSES)] if len(latest) else latest
-    return repositories, latest, failing, runs
+    return repositories, latest, current_failures(latest, ctx.config), runs
+
+
+def current_failures(latest: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The latest runs needing attention, of sources the configuration still names (a source
+    taken out of it is not a current failure; its runs stay in the history)."""
+    from ospo_metrics.collect.targets import is_configured
+
+    if latest.empty:
+        return latest
+    attention = latest["status"].isin(ATTENTION_STATUSES)
+    pairs = zip(latest["collector"], latest["target"], strict=True)
+    configured = pd.Series([is_configured(config, c, t) for c, t in pairs], index=latest.index)
+    return latest[attention & configured.astype(bool)]
 
 
 def unavailable(repositories: pd.DataFrame) -> pd.DataFrame:
