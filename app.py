@@ -17,6 +17,7 @@ navigation = st.navigation(
     [
         st.Page("pages/overview.py", title="Overview", icon="📈", default=True),
         st.Page("pages/health.py", title="Project health", icon="🩺"),
+        st.Page("pages/changes.py", title="What changed", icon="🗓️"),
         st.Page("pages/impact.py", title="Impact summary", icon="🏆"),
         st.Page("pages/upstream.py", title="Upstream contributions", icon="🌍"),
         st.Page("pages/objectives.py", title="Objectives", icon="🎯"),

@@ -46,9 +46,18 @@ def active_contributors(frames: Frames, period: Period) -> pd.Series:
 
 def new_contributors(frames: Frames, period: Period) -> pd.Series:
     """People whose first contribution of any kind (over the whole frame) is in each period."""
+    return count_by(bucket(first_contributions(frames)["occurred_at"], period))
+
+
+def first_contributions(frames: Frames) -> pd.DataFrame:
+    """Each person's first counted contribution (what `new_contributors` counts): person_id,
+    occurred_at, repo, kind, organization and is_employee of that contribution."""
     rows = counted(frames.contributions)
-    first = rows.groupby("person_id")["occurred_at"].min()
-    return count_by(bucket(first, period))
+    columns = ["person_id", "occurred_at", "repo", "kind", "organization", "is_employee"]
+    if rows.empty:
+        return rows[columns].reset_index(drop=True)
+    first = rows.sort_values("occurred_at", kind="stable").drop_duplicates("person_id")
+    return first[columns].reset_index(drop=True)
 
 
 def active_contributors_by_organization(

@@ -138,7 +138,7 @@ def stale_repositories(frames: Frames, period: Period) -> pd.Series:
     starts = period_range(events["at"].min(), last, period)
     ends = [min(shift(s, period, 1).tz_localize("UTC"), last) for s in starts]
     status = stale_status(frames, ends)
-    counts = status[status["stale"]].groupby("moment").size()
+    counts = status.loc[status["stale"].astype(bool)].groupby("moment").size()
     # Two periods can be judged at one moment (newest data exactly at a period's start).
     values = [float(counts.get(moment, 0)) for moment in ends]
     return result(pd.Series(values, index=pd.DatetimeIndex(starts)))

@@ -389,16 +389,22 @@ class CollectionRun(Base):
 
 
 class KPISnapshot(Base):
-    """A KPI value frozen at a point in time, so 'since last week' compares like with like."""
+    """A KPI value as it was reported on a day, so 'since last week' compares like with like.
+
+    One row per KPI, scope, period kind, period start and day taken (`taken_on`): a second
+    snapshot on the same day overwrites that day's rows. `period` "state" rows record states
+    rather than KPI values (a repository archived, an objective's status) on `taken_on`.
+    """
 
     __tablename__ = "kpi_snapshots"
-    __table_args__ = (UniqueConstraint("kpi", "scope", "period", "period_start"),)
+    __table_args__ = (UniqueConstraint("kpi", "scope", "period", "period_start", "taken_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kpi: Mapped[str] = mapped_column(String(64))
     scope: Mapped[str] = mapped_column(String(255))
     period: Mapped[str] = mapped_column(String(16))
     period_start: Mapped[date] = mapped_column(Date)
+    taken_on: Mapped[date] = mapped_column(Date, index=True)
     value: Mapped[float | None] = mapped_column(Float)
     computed_at: Mapped[datetime]
 

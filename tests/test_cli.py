@@ -123,31 +123,33 @@ def test_unreachable_database_is_a_clear_error(project, monkeypatch, capsys):
     assert "cannot open database" in err and "secret" not in err
 
 
-def test_snapshot_stores_every_kpi_once_per_period(project, capsys):
+def test_collect_takes_todays_snapshot_and_snapshot_replaces_it(project, capsys):
+    from datetime import date
+
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
+    import kpis
     from ospo_metrics.context import open_context
     from ospo_metrics.models import KPISnapshot
+    from ospo_metrics.snapshots import SNAPSHOT_PERIODS
 
     main(["collect", "--no-progress"])
-    capsys.readouterr()
-    assert main(["snapshot", "--period", "week"]) == 0
-    first = capsys.readouterr().out
-    assert main(["snapshot", "--period", "week"]) == 0
-    assert capsys.readouterr().out.split()[1] == first.split()[1]
+    assert "KPI snapshot of today stored" in capsys.readouterr().err
     engine = open_context().engine
-    with Session(engine) as session:
-        rows = session.scalar(select(func.count()).select_from(KPISnapshot))
-        commits = dict(
-            session.execute(
-                select(KPISnapshot.period_start, KPISnapshot.value).where(
-                    KPISnapshot.kpi == "commits", KPISnapshot.scope == "group:core"
-                )
+
+    def rows() -> list:
+        with Session(engine) as session:
+            return session.execute(
+                select(KPISnapshot.taken_on, func.count()).group_by(KPISnapshot.taken_on)
             ).all()
-        )
-    assert rows == int(first.split()[1]), "a second snapshot overwrites, never duplicates"
-    assert {str(k): v for k, v in commits.items()} == {"2026-03-02": 5.0, "2026-03-09": 1.0}
+
+    after_collect = rows()
+    assert main(["snapshot", "--period", "week"]) == 0
+    count = int(capsys.readouterr().out.split()[1])
+    assert rows() == after_collect == [(date.today(), count)], "one snapshot per day"
+    weekly = [k for k in kpis.REGISTRY.values() if "week" in k.periods]
+    assert count == 2 * len(weekly) * SNAPSHOT_PERIODS  # scopes all and group:core
 
 
 def test_collect_github_with_the_token_from_streamlit_secrets(

@@ -285,6 +285,13 @@ def test_repository_health_scores_and_explains():
 def test_repository_health_of_nothing_is_empty():
     assert repository_health(kpis.Frames(), T("2026-03-15", tz="UTC")).empty
     assert kpis.series("stale_repositories", kpis.Frames(), "week").empty
+    # Only an archived repository: activity, but nothing the stale rule applies to.
+    archived = kpis.Frames(
+        commits=FRAMES.commits[FRAMES.commits["repo"] == "acme/c"],
+        repository_details=FRAMES.repository_details.iloc[[2]],
+    )
+    table = kpis.series("stale_repositories", archived, "month")
+    assert len(table) and (table["value"] == 0).all()
 
 
 @pytest.mark.parametrize("kpi_id", ["release_frequency", "stale_repositories"])

@@ -16,6 +16,7 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = (
     "pages/overview.py",
     "pages/health.py",
+    "pages/changes.py",
     "pages/impact.py",
     "pages/upstream.py",
     "pages/compliance.py",

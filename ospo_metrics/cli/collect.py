@@ -79,7 +79,22 @@ def collect_command(context: Context, args: argparse.Namespace) -> int:
     status = report_results(results)
     if results and not getattr(args, "no_warm", False):
         _warm(context)
+    if results:
+        _snapshot(context)
     return status
+
+
+def _snapshot(context: Context) -> None:
+    """Today's KPI snapshot (the What changed page compares them); taking it again the same
+    day replaces it. A failure here never fails the collection."""
+    from ospo_metrics.snapshots import store_snapshots
+
+    try:
+        rows = store_snapshots(context)
+    except Exception as exc:  # the collection is stored; `ospo-metrics snapshot` retries
+        print(f"note: no KPI snapshot was taken ({type(exc).__name__})", file=sys.stderr)
+        return
+    print(f"KPI snapshot of today stored ({rows} values)", file=sys.stderr)
 
 
 def _warm(context: Context) -> None:

@@ -155,7 +155,7 @@ def snapshot_command(context: Context, args: argparse.Namespace) -> int:
     from ospo_metrics.snapshots import store_snapshots
 
     count = store_snapshots(context, args.period)
-    print(f"stored {count} KPI values")
+    print(f"stored {count} KPI values (today's snapshot; `collect` takes one too)")
     if context.config.objectives:
         from ospo_metrics.strategy.alerts import record_objective_statuses
         from ospo_metrics.strategy.objectives import evaluate_objectives

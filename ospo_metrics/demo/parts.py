@@ -52,6 +52,7 @@ DEMO_PARTS: list[DemoPart] = [
     DemoPart("github", 1, write="ospo_metrics.demo.write_github:write_github"),
     DemoPart("upstream", 1, write="ospo_metrics.demo.upstream:write_upstream"),
     DemoPart("compliance", 1, write="ospo_metrics.compliance.demo:write_compliance"),
+    DemoPart("snapshots", 1, write="ospo_metrics.demo.snapshots:write_snapshots"),
 ]
 
 

@@ -21,12 +21,14 @@ from ospo_metrics.read.cache import (
 from ospo_metrics.read.columnar import read_frame
 from ospo_metrics.read.frames import FRAME_LOADERS, load_employments, load_frames, repository_ids
 from ospo_metrics.read.memo import computed, repository_names, scoped_frames, series
+from ospo_metrics.read.snapshots import load_snapshots
 from ospo_metrics.read.tables import (
     COMMIT_TABLE_COLUMNS,
     ISSUE_TABLE_COLUMNS,
     frames_from_tables,
     load_commits_table,
     load_issues_table,
+    load_person_names,
     load_repositories,
     load_runs,
     rows_in,
@@ -49,8 +51,10 @@ __all__ = [
     "load_employments",
     "load_frames",
     "load_issues_table",
+    "load_person_names",
     "load_repositories",
     "load_runs",
+    "load_snapshots",
     "read_frame",
     "repository_ids",
     "repository_names",

@@ -233,3 +233,10 @@ def load_runs(engine: Engine, limit: int = 200) -> pd.DataFrame:
         .order_by(CollectionRun.id.desc())
         .limit(limit),
     )
+
+
+def load_person_names(engine: Engine) -> pd.DataFrame:
+    """Every person's id, name and login (pages pseudonymize them in privacy mode)."""
+    from ospo_metrics.models import Person
+
+    return read_frame(engine, select(Person.id.label("person_id"), Person.name, Person.login))

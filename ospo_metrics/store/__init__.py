@@ -42,6 +42,7 @@ from ospo_metrics.store.runs import (
     record_change,
     start_run,
 )
+from ospo_metrics.store.snapshots import replace_snapshot
 from ospo_metrics.store.upserts import ensure_repository, insert_missing, upsert, utcnow
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "record_change",
     "record_link",
     "record_memberships",
+    "replace_snapshot",
     "sbom_exists",
     "start_run",
     "stored_repositories",

@@ -64,7 +64,7 @@ from ospo_metrics.ui.status import (
     objectives_summary,
     status_badge,
 )
-from ospo_metrics.ui.tiles import excluded_note, kpi_tile, kpi_tiles, style
+from ospo_metrics.ui.tiles import count_tile, excluded_note, kpi_tile, kpi_tiles, style
 from ospo_metrics.ui.untrusted import plain, problem
 from ospo_metrics.ui.widgets import (
     csv_button,
@@ -104,6 +104,7 @@ __all__ = [
     "commits_table",
     "compliance_line",
     "context",
+    "count_tile",
     "csv_button",
     "date_filter",
     "demo_banner",

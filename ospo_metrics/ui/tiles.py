@@ -95,3 +95,25 @@ def excluded_note(data: Frames) -> None:
         "Left out of the people KPIs above: " + " and ".join(parts) + " (contributions to our "
         "repositories over all the data loaded; `bots.ai_agents: contributors` counts agents)."
     )
+
+
+def count_tile(
+    label: str, value: int, before: int | None, direction: str = "up", help: str | None = None
+) -> None:
+    """A tile of a count with its change from the period before (no arrow, grey, for "±0";
+    `direction` "up", "down" or "neutral" says which way is good)."""
+    delta = None if before is None else value - before
+    colour = {"up": "normal", "down": "inverse", "neutral": "off"}[direction]
+    arrow = "auto"
+    if delta == 0:
+        colour, arrow = "off", "off"
+    st.metric(
+        label,
+        f"{value:,}",
+        None if delta is None else format_delta(float(delta), "count"),
+        delta_color=colour,
+        delta_arrow=arrow,
+        help=help,
+    )
+    if before is not None:
+        st.caption(f"the week before: {before:,}")
