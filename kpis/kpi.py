@@ -59,6 +59,9 @@ class KPI:
     # leave it. None means "from the unit" (see :attr:`domain`).
     bounds: tuple[float | None, float | None] | None = None
     coverage: str | None = None
+    # True when `compute` also takes `calendar=` and can measure hours in business time
+    # (see kpis.business_time): the same KPI, on request, not a second definition.
+    business_time: bool = False
 
     @property
     def domain(self) -> tuple[float | None, float | None]:

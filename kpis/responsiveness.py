@@ -11,9 +11,12 @@ import numpy as np
 import pandas as pd
 
 from kpis._util import count_by, flag, hours_between, median_by, median_of, result, within
+from kpis.business_time import BusinessCalendar, Calendars, as_calendars
 from kpis.kpi import CHAOSS_KB, KPI, NO_VALUE
 from kpis.periods import Period, bucket
 from kpis.schema import OWNED, STATE_CLOSED, STATE_MERGED, Frames
+
+Calendar = BusinessCalendar | Calendars | None
 
 
 def owned_human_items(issues: pd.DataFrame) -> pd.DataFrame:
@@ -34,27 +37,92 @@ def closed_at(items: pd.DataFrame) -> pd.Series:
     return end.where(done)
 
 
-def time_to_first_response(frames: Frames, period: Period) -> pd.Series:
+def elapsed_hours(
+    items: pd.DataFrame, start: pd.Series, end: pd.Series, calendar: Calendar = None
+) -> pd.Series:
+    """Hours from ``start`` to ``end``: wall-clock, or business hours in ``calendar`` (one
+    calendar, or per-repository :class:`kpis.business_time.Calendars`)."""
+    if calendar is None:
+        return hours_between(start, end)
+    return as_calendars(calendar).hours(items["repo"], start, end)
+
+
+def time_to_first_response(frames: Frames, period: Period, calendar: Calendar = None) -> pd.Series:
     """Median hours from creation to first response, for items created in each period.
 
     Items still without a response are left out of the median; a period whose items all
-    lack a response has no value (NaN).
+    lack a response has no value (NaN). With ``calendar``, business hours.
     """
     items = owned_human_items(frames.issues)
-    return median_by(response_hours(items), bucket(items["created_at"], period))
+    return median_by(response_hours(items, calendar), bucket(items["created_at"], period))
 
 
-def response_hours(items: pd.DataFrame) -> pd.Series:
+def response_hours(items: pd.DataFrame, calendar: Calendar = None) -> pd.Series:
     """Hours from each item's creation to its first response (NaN: no response yet)."""
-    return hours_between(items["created_at"], items["first_response_at"])
+    return elapsed_hours(items, items["created_at"], items["first_response_at"], calendar)
 
 
-def time_to_close(frames: Frames, period: Period) -> pd.Series:
-    """Median hours from creation to close or merge, for items closed in each period."""
+def time_to_close(frames: Frames, period: Period, calendar: Calendar = None) -> pd.Series:
+    """Median hours from creation to close or merge, for items closed in each period (with
+    ``calendar``, business hours)."""
     items = owned_human_items(frames.issues)
     end = closed_at(items)
-    hours = hours_between(items["created_at"], end)
+    hours = elapsed_hours(items, items["created_at"], end, calendar)
     return median_by(hours, bucket(end, period))
+
+
+SLA_KPIS: tuple[str, ...] = ("time_to_first_response", "time_to_close")
+MISS_COLUMNS = ("repo", "number", "kind", "state", "created_at", "ended_at", "hours", "open")
+
+
+def sla_misses(
+    frames: Frames,
+    kpi_id: str,
+    target_hours: float,
+    since: pd.Timestamp,
+    until: pd.Timestamp,
+    calendar: Calendar = None,
+) -> pd.DataFrame:
+    """The items that missed a service level: the manager's to-do list.
+
+    For ``time_to_first_response``: items opened in [since, until) whose first response took
+    longer than ``target_hours``, and open items still without a response that have already
+    waited longer (``open`` true, hours counted to ``until``). For ``time_to_close``: items
+    closed in the window that took longer, and items open now that are already older. Hours
+    are business hours with ``calendar``. Worst first.
+    """
+    items = owned_human_items(frames.issues)
+    if kpi_id == "time_to_first_response":
+        end = items["first_response_at"]
+        in_window = within(items["created_at"], since, until)
+        waiting = end.isna() & ~items["state"].isin([STATE_CLOSED, STATE_MERGED])
+    elif kpi_id == "time_to_close":
+        end = closed_at(items)
+        in_window = within(end, since, until)
+        waiting = end.isna()
+    else:
+        raise ValueError(f"{kpi_id!r} is not a service-level KPI ({', '.join(SLA_KPIS)})")
+    in_window = pd.Series(np.asarray(in_window, dtype=bool), index=items.index) & end.notna()
+    waiting = pd.Series(np.asarray(waiting, dtype=bool), index=items.index)
+    waiting &= (items["created_at"] < until).fillna(False).astype(bool)
+    stop = end.where(in_window, pd.Timestamp(until))
+    hours = elapsed_hours(items, items["created_at"], stop, calendar)
+    keep = (in_window | waiting) & (hours > target_hours)
+    rows = items.loc[keep]
+    table = pd.DataFrame(
+        {
+            "repo": rows["repo"],
+            "number": rows["number"],
+            "kind": flag(rows["is_pull_request"]).map({True: "pull request", False: "issue"}),
+            "state": rows["state"],
+            "created_at": rows["created_at"],
+            "ended_at": end[keep],
+            "hours": hours[keep].round(1),
+            "open": waiting[keep],
+        },
+        columns=list(MISS_COLUMNS),
+    )
+    return table.sort_values("hours", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _owned_pull_requests(frames: Frames) -> pd.DataFrame:
@@ -164,6 +232,7 @@ RESPONSIVENESS_KPIS: tuple[KPI, ...] = (
         needs=("issues",),
         compute=time_to_first_response,
         group="responsiveness",
+        business_time=True,
         fill_value=NO_VALUE,
     ),
     KPI(
@@ -180,6 +249,7 @@ RESPONSIVENESS_KPIS: tuple[KPI, ...] = (
         needs=("issues",),
         compute=time_to_close,
         group="responsiveness",
+        business_time=True,
         fill_value=NO_VALUE,
     ),
     KPI(

@@ -42,8 +42,13 @@ def series(
     period: Period,
     start: Any = None,
     end: Any = None,
+    *,
+    calendar: Any = None,
 ) -> pd.DataFrame:
     """One row per period with columns ``period_start`` (tz-naive UTC date) and ``value``.
+
+    ``calendar`` (a :class:`kpis.business_time.BusinessCalendar` or ``Calendars``) asks a
+    KPI that measures hours (``kpi.business_time``) to count business hours instead.
 
     Rows run from the period containing ``start`` to the one containing ``end``, both
     inclusive (timestamp-likes; naive values are read as UTC). A missing ``start`` or
@@ -57,7 +62,12 @@ def series(
         raise ValueError(f"KPI {kpi_id!r} is not available per {period}")
     check_columns(frames, kpi.needs)
 
-    raw = kpi.compute(frames, period)
+    if calendar is None:
+        raw = kpi.compute(frames, period)
+    elif kpi.business_time:  # hours in business time, on request
+        raw = kpi.compute(frames, period, calendar=calendar)
+    else:
+        raise ValueError(f"KPI {kpi_id!r} is not measured in hours: no business-time variant")
     raw.index = pd.DatetimeIndex(raw.index).astype(DATETIME_UNIT)
     attrs = {
         "kpi_id": kpi_id,

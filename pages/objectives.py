@@ -41,9 +41,11 @@ for goal in goal_summaries(views):
             owner = f", owner {ui.plain(view.objective.owner)}" if owner else ""
             st.caption(
                 f"KPI `{view.objective.kpi}` on `{view.objective.scope}`, aggregation "
-                f"`{view.objective.aggregation or 'latest'}`, due {view.objective.due}{owner}."
+                f"`{view.objective.aggregation or 'latest'}`, due {view.objective.due}{owner}"
+                + (", in business hours." if view.objective.business_hours else ".")
             )
             ui.objective_chart(view)
+            ui.sla_misses(view)
             history = ui.status_history(view.objective.id)
             if len(history):
                 st.caption("Status history (weekly, as stored by `ospo-metrics alerts`/`snapshot`)")

@@ -394,7 +394,7 @@ def test_config_from_mapping() -> None:
         "<builtin>: demo: Input should be a valid boolean, unable to interpret input",
         "<builtin>: colour: unknown key (allowed: database, data_dir, demo, github, "
         "organizations, repositories, mirrors, groups, upstream, affiliation, bots, objectives, "
-        "compliance, privacy, health, alerts)",
+        "compliance, privacy, health, alerts, service_levels)",
     ]
 
 

@@ -62,3 +62,12 @@ def test_maturity_page_on_the_demo(demo_app):
     assert at.radio(key="maturity-engages-upstream").value == "unanswered"
     caption = next(c.value for c in at.caption if "`upstream_prs_merged`" in c.value)
     assert "no data" not in caption, "the demo has upstream pull requests merged"
+
+
+def test_objectives_page_lists_items_that_missed_a_service_level(demo_app):
+    at = run("pages/objectives.py")
+    captions = [c.value for c in at.caption]
+    assert any("item(s) over the target" in c for c in captions), captions
+    late = next(df.value for df in at.dataframe if "link" in df.value.columns)
+    assert late["link"].str.startswith("https://github.com/acme-demo/").all()
+    assert late["hours"].is_monotonic_decreasing

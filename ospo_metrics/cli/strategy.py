@@ -21,6 +21,11 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
         "objectives", parents=parents, help="objectives: current value and status"
     )
     objectives.add_argument("-o", "--output", help="write the table as CSV to this file")
+    objectives.add_argument(
+        "--misses",
+        action="store_true",
+        help="list the items that missed each service-level objective's target, with links",
+    )
     objectives.set_defaults(handler=objectives_command)
 
     report = commands.add_parser(
@@ -95,7 +100,22 @@ def objectives_command(context: Context, args: argparse.Namespace) -> int:
     for goal in goal_summaries(views):
         print(f"{goal.status:10} {goal.goal:30} {goal.objectives} objective(s)")
     print(f"({ROLLUP_RULE})")
+    if args.misses:
+        _print_misses(context, views, now)
     return 0
+
+
+def _print_misses(context: Context, views: list, now: pd.Timestamp) -> None:
+    from ospo_metrics.strategy.service_levels import is_sla, misses
+
+    for view in (v for v in views if is_sla(v)):
+        objective = view.objective
+        late = misses(context.config, view, frames_for(context, objective.scope), now)
+        hours = "business hours" if objective.business_hours else "hours"
+        print(f"\n{objective.id}: {len(late)} item(s) over {objective.target:g} {hours}")
+        for row in late.itertuples():
+            waiting = " (still waiting)" if row.open else ""
+            print(f"  {row.hours:8.1f} h  {row.link}{waiting}")
 
 
 class WindowError(ValueError):

@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal, Self
+from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -53,6 +53,7 @@ from ospo_metrics.config.rules import (
     _cross_field_issues,
     _known_kpis,
 )
+from ospo_metrics.config.service_levels import ServiceLevelsConfig
 
 # --------------------------------------------------------------------------- models
 
@@ -327,6 +328,23 @@ class Objective(_Model):
     goal: Slug | None = None
     # Who answers for it (a name or an e-mail address); alerts go to them (see `alerts:`).
     owner: NonEmptyStr | None = None
+    # Hours KPIs (time to first response, time to close) in business hours (`service_levels:`).
+    business_hours: bool = False
+    # The configuration this objective belongs to, for its business calendar (set by Config).
+    _config: Any = PrivateAttr(default=None)
+
+    @property
+    def config(self) -> Any:
+        """The whole configuration the objective came from (None when built on its own)."""
+        return self._config
+
+    @model_validator(mode="after")
+    def _check_business_hours(self) -> Self:
+        if self.business_hours and self.kpi not in ("time_to_first_response", "time_to_close"):
+            raise ValueError(
+                "business_hours applies to time_to_first_response and time_to_close only"
+            )
+        return self
 
     @field_validator("kpi")
     @classmethod
@@ -426,6 +444,7 @@ class Config(_Model):
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     health: HealthConfig = Field(default_factory=HealthConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    service_levels: ServiceLevelsConfig = Field(default_factory=ServiceLevelsConfig)
 
     _path: Path | None = PrivateAttr(default=None)
     _source: str = PrivateAttr(default="<demo>")
@@ -448,6 +467,13 @@ class Config(_Model):
                 "postgresql+psycopg://user@host/db)"
             ) from None
         return value
+
+    @model_validator(mode="after")
+    def _link_objectives(self) -> Self:
+        # A business-hours objective needs `service_levels:` and the groups to find its calendar.
+        for objective in self.objectives:
+            objective._config = self
+        return self
 
     @model_validator(mode="after")
     def _cross_checks(self, info: ValidationInfo) -> Self:

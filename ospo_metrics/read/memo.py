@@ -65,15 +65,21 @@ def scoped_frames(frames: Frames, scope: str, groups: Mapping[str, Sequence[str]
 
 
 def series(
-    kpi_id: str, frames: Frames, period: str, start: Any = None, end: Any = None
+    kpi_id: str,
+    frames: Frames,
+    period: str,
+    start: Any = None,
+    end: Any = None,
+    calendar: Any = None,
 ) -> pd.DataFrame:
-    """`kpis.series`, computed once per frames, KPI, period and range (a copy each time)."""
+    """`kpis.series`, computed once per frames, KPI, period, range and business calendar (a
+    copy each time)."""
     # Only the periods containing start and end shape the table, not the exact instants.
     bounds = tuple(None if b is None else kpis.period_floor(b, period) for b in (start, end))
-    key = ("series", kpi_id, period, *bounds)
+    key = ("series", kpi_id, period, *bounds, calendar)
     memo = _memo(frames)
     if key not in memo:
-        memo[key] = kpis.series(kpi_id, frames, period, start=start, end=end)
+        memo[key] = kpis.series(kpi_id, frames, period, start=start, end=end, calendar=calendar)
     return memo[key].copy()
 
 

@@ -38,7 +38,14 @@ def evaluate_objectives(
         kpi = kpis.get(objective.kpi)
         scoped = scoped_frames(frames, objective.scope, groups)
         # The whole history up to today: rolling aggregations look back before the start.
-        values = series(kpi.id, scoped, period_for(objective.aggregation), end=as_of)
+        calendar = None
+        if objective.business_hours and objective.config is not None:
+            from ospo_metrics.strategy.service_levels import calendars
+
+            calendar = calendars(objective.config, scoped.issues["repo"].unique())
+        values = series(
+            kpi.id, scoped, period_for(objective.aggregation), end=as_of, calendar=calendar
+        )
         result = evaluate(
             values,
             baseline=objective.baseline.value,

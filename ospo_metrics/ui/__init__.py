@@ -43,6 +43,7 @@ from ospo_metrics.ui.maturity import (
     maturity_line,
     save_maturity,
 )
+from ospo_metrics.ui.service import sla_misses
 from ospo_metrics.ui.state import (
     PERIOD_WORDS,
     PERIODS,
@@ -145,6 +146,7 @@ __all__ = [
     "series_figure",
     "shown_people",
     "shown_text",
+    "sla_misses",
     "sources",
     "status_badge",
     "status_history",
