@@ -6,9 +6,11 @@ import csv
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from gitrepo import GitRepo
 
+import kpis
 from ospo_metrics.cli import main
 
 
@@ -87,11 +89,21 @@ def test_export_kpi_and_commits_as_csv(project, capsys):
     )
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     # Mon 2026-03-02 week: days 2..6 -> 5 commits; week of 2026-03-09: 1 commit.
-    assert [(r["period_start"], r["value"]) for r in rows] == [
+    assert [(r["period_start"], r["value"]) for r in rows[:2]] == [
         ("2026-03-02", "5.0"),
         ("2026-03-09", "1.0"),
     ]
     assert rows[0]["kpi"] == "commits" and rows[0]["scope"] == "group:core"
+    assert (rows[0]["unit"], rows[0]["period"], rows[0]["period_end"]) == (
+        "commits",
+        "week",
+        "2026-03-08",
+    )
+    # The series runs to today, quiet weeks filled with 0, the running week flagged partial.
+    this_week = kpis.period_floor(pd.Timestamp.now("UTC"), "week")
+    assert rows[-1]["period_start"] == f"{this_week:%Y-%m-%d}"
+    assert [r["partial"] for r in rows].count("True") == 1 and rows[-1]["partial"] == "True"
+    assert {r["value"] for r in rows[2:]} == {"0.0"}
 
     assert main(["export", "commits", "--since", "2026-03-04", "--until", "2026-03-10"]) == 0
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
@@ -246,3 +258,23 @@ def test_report_numbers_windows_and_upstream(project, capsys):
     captured = capsys.readouterr()
     assert captured.out.startswith("person_id,login,prs_opened,prs_merged,")
     assert "Trailing 12 months" in captured.err
+
+
+def test_export_every_table_and_every_kpi_for_a_scope(project, capsys):
+    from ospo_metrics.read.exports import EXPORTS
+
+    main(["collect", "--no-progress"])
+    capsys.readouterr()
+    for name in EXPORTS:
+        assert main(["export", name, "--scope", "group:core"]) == 0, name
+        header = capsys.readouterr().out.splitlines()[0]
+        assert "," in header and "Traceback" not in header, name
+    assert main(["export", "people", "--since", "2026-03-09"]) == 0
+    people = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert people and all(int(p["contributions"]) >= 1 for p in people)
+    assert main(["export", "kpis", "--period", "month", "--scope", "group:core"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["scope"] for r in rows} == {"group:core"}
+    assert {"commits", "active_contributors", "time_to_first_response"} <= {r["kpi"] for r in rows}
+    march = [r for r in rows if r["kpi"] == "commits" and r["period_start"] == "2026-03-01"]
+    assert march[0]["value"] == "6.0" and march[0]["partial"] == "False"

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from ospo_metrics.collect import collect_git_sources
 from ospo_metrics.context import open_context
+from ospo_metrics.report.series import SERIES_EXPORT_COLUMNS
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = (
@@ -95,7 +96,12 @@ def test_export_page_offers_kpi_series_and_commits(app_env, monkeypatch):
     seeded(app_env, monkeypatch)
     at = run_app("pages/export.py")
     frames = at.dataframe
-    assert len(frames) == 3
+    assert len(frames) == 4  # KPI series, commits, issues, more tables
+    series = frames[0].value
+    assert list(series.columns) == list(SERIES_EXPORT_COLUMNS)
+    # October 2026's commits, then every week to today; only the running week is partial.
+    assert series["partial"].tolist()[-1] and series["partial"].sum() == 1
+    assert set(series["scope"]) == {"all"} and set(series["unit"]) == {"commits"}
     commits = frames[1].value
     assert len(commits) == 28
     assert set(commits["organization"]) == {"Acme", "globex.com"}
@@ -331,3 +337,28 @@ def test_upstream_page_with_github_data_and_privacy(app_env, monkeypatch, github
     assert len(at.dataframe) == 1  # the projects only: nobody listed
     text = " ".join(m.value for m in at.markdown)
     assert "**1** of our people contributed upstream" in text and author.login not in text
+
+
+def test_export_page_tables_from_the_url_match_the_cli(app_env, monkeypatch, capsys):
+    """?table=people&scope=group:core: the page's rows are the CLI's rows."""
+    import csv
+    import io
+
+    from ospo_metrics.cli import main
+
+    seeded(app_env, monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["table"] = "people"
+    at.query_params["scope"] = "group:core"
+    at.run()
+    at.switch_page("pages/export.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="table").value == "people"
+    shown = at.dataframe[3].value
+    capsys.readouterr()
+    assert main(["export", "people", "--scope", "group:core"]) == 0
+    cli = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert list(shown.columns) == list(cli[0].keys())
+    assert sorted(shown["name"]) == sorted(row["name"] for row in cli) == ["Jane Doe", "Omar Said"]
+    at.selectbox(key="table").set_value("releases").run()
+    assert not at.exception and "No releases match" in at.info[-1].value

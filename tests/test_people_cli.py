@@ -60,8 +60,9 @@ def test_export_kpi_adds_the_coverage_column_to_affiliation_kpis(project, capsys
     capsys.readouterr()
     assert main(["export", "kpi", "elephant_factor", "--period", "quarter"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    rows = [row for row in rows if row["value"]]  # quarters up to today: the last with data
     value, coverage = rows[-1]["value"], float(rows[-1]["affiliation_coverage"])
-    assert (value, round(coverage, 6)) == ("1.0", round(200 / 3, 6))
+    assert (value, round(coverage, 4)) == ("1.0", round(200 / 3, 4))  # exports keep 4 places
     assert main(["export", "kpi", "commits", "--period", "quarter"]) == 0
     assert "affiliation_coverage" not in capsys.readouterr().out
 

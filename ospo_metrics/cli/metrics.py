@@ -22,10 +22,10 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
     kpi_list.set_defaults(handler=kpis_command)
 
     export = commands.add_parser(
-        "export", parents=parents, help="write a KPI series or a table as CSV"
+        "export", parents=parents, help="write a KPI series, every KPI, or a table as CSV"
     )
     what = export.add_subparsers(dest="what", required=True, metavar="WHAT")
-    kpi = what.add_parser("kpi", parents=parents, help="one KPI's series")
+    kpi = what.add_parser("kpi", parents=parents, help="one KPI's series, up to today")
     kpi.add_argument("kpi_id")
     kpi.add_argument("--period", default="week", choices=PERIOD_CHOICES)
     kpi.add_argument("--scope", default="all")
@@ -40,12 +40,21 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
     by_kind.add_argument("--scope", default="all")
     by_kind.add_argument("-o", "--output")
     by_kind.set_defaults(handler=export_contributors)
-    table = what.add_parser("commits", parents=parents, help="the commits table")
-    table.add_argument("--scope", default="all")
-    table.add_argument("--since", type=date_arg, help="first day (YYYY-MM-DD)")
-    table.add_argument("--until", type=date_arg, help="last day (YYYY-MM-DD)")
-    table.add_argument("-o", "--output")
-    table.set_defaults(handler=export_commits)
+    bulk = what.add_parser("kpis", parents=parents, help="every KPI's series for one scope")
+    bulk.add_argument("--period", default="week", choices=PERIOD_CHOICES)
+    bulk.add_argument("--scope", default="all")
+    bulk.add_argument("-o", "--output", help="file to write (default: standard output)")
+    bulk.set_defaults(handler=export_all_kpis)
+    from ospo_metrics.read.exports import EXPORTS
+
+    for name, spec in EXPORTS.items():
+        table = what.add_parser(name, parents=parents, help=f"the {spec.title.lower()} table")
+        table.add_argument("--scope", default="all")
+        if spec.when:
+            table.add_argument("--since", type=date_arg, help="first day (YYYY-MM-DD)")
+            table.add_argument("--until", type=date_arg, help="last day (YYYY-MM-DD)")
+        table.add_argument("-o", "--output", help="file to write (default: standard output)")
+        table.set_defaults(handler=export_table_command, table=name)
 
     warm = commands.add_parser(
         "warm",
@@ -101,17 +110,27 @@ def excluded_line(frames: kpis.Frames) -> str:
     return "excluded from people KPIs: contributions " + ", ".join(parts)
 
 
+def _series(kpi_id: str, frames: kpis.Frames, scope: str, period: str) -> pd.DataFrame:
+    """The KPI's series up to today (report.series), with the affiliation coverage beside
+    a KPI that rests on affiliation."""
+    from ospo_metrics.report.series import kpi_series
+
+    now = pd.Timestamp.now(tz="UTC")
+    kpi = kpis.get(kpi_id)
+    frame = kpi_series(kpi.id, frames, scope, period, now)
+    if kpi.coverage and len(frame):
+        coverage = kpi_series(kpi.coverage, frames, scope, period, now, start=None)
+        by_start = dict(zip(coverage["period_start"], coverage["value"], strict=True))
+        frame["affiliation_coverage"] = frame["period_start"].map(by_start)
+    return frame
+
+
 def export_kpi(context: Context, args: argparse.Namespace) -> int:
     kpi = kpis.get(args.kpi_id)
+    if args.period not in kpi.periods:
+        raise kpis.UnknownKPIError(f"KPI {kpi.id!r} is not available per {args.period}")
     frames = frames_for(context, args.scope)
-    frame = kpis.with_coverage(
-        kpi.id, frames, kpis.series(kpi.id, frames, args.period), args.period
-    )
-    frame.insert(0, "kpi", kpi.id)
-    frame.insert(1, "scope", args.scope)
-    frame.insert(2, "period", args.period)
-    frame["unit"] = kpi.unit
-    write_csv(context, frame, args.output)
+    write_csv(context, _series(kpi.id, frames, args.scope, args.period), args.output)
     return 0
 
 
@@ -125,19 +144,26 @@ def export_contributors(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def export_commits(context: Context, args: argparse.Namespace) -> int:
-    from ospo_metrics.cli.names import check_scope
-    from ospo_metrics.read import load_commits_table
+def export_all_kpis(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.report.series import all_kpi_series
 
-    check_scope(context, args.scope)
+    frames = frames_for(context, args.scope)
+    now = pd.Timestamp.now(tz="UTC")
+    write_csv(context, all_kpi_series(frames, args.scope, args.period, now), args.output)
+    return 0
 
-    table = load_commits_table(
-        context.engine,
-        context.rules,
+
+def export_table_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.read.exports import export_table
+
+    frames = frames_for(context, args.scope)
+    table = export_table(
+        context,
+        frames,
+        args.table,
         args.scope,
-        context.groups,
-        since=args.since,
-        until=args.until,
+        getattr(args, "since", None),
+        getattr(args, "until", None),
     )
     write_csv(context, table, args.output)
     return 0
