@@ -163,3 +163,24 @@ def test_service_levels_config_and_business_hours_objectives() -> None:
     for data, message in bad:
         with pytest.raises(ConfigError, match=message):
             config_from_mapping(data)
+
+
+def test_cli_business_hours_on_the_demo(demo_app, capsys, monkeypatch) -> None:
+    from ospo_metrics.cli import main
+
+    monkeypatch.chdir(demo_app.parent)  # the CLI's demo lives in ./data
+    assert main(["export", "kpi", "time_to_close", "--period", "month"]) == 0
+    clock = capsys.readouterr().out
+    assert main(["export", "kpi", "time_to_close", "--period", "month", "--business-hours"]) == 0
+    business = capsys.readouterr().out
+    assert "business hours" in business and "business hours" not in clock
+
+    def values(text: str) -> list[float]:
+        header, *rows = [line.split(",") for line in text.strip().splitlines()]
+        column = header.index("value")
+        return [float(row[column]) for row in rows if row[column]]
+
+    # 8 working hours a day, 5 days a week: business time is far below clock time.
+    assert sum(values(business)) < 0.5 * sum(values(clock))
+    assert main(["export", "kpi", "commits", "--business-hours"]) == 2
+    assert "not measured in hours" in capsys.readouterr().err

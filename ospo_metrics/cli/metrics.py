@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 import pandas as pd
 
 import kpis
-from ospo_metrics.cli.common import date_arg, frames_for, write_csv
+from ospo_metrics.cli.common import EXIT_USAGE, date_arg, frames_for, write_csv
 from ospo_metrics.context import Context
 
 PERIOD_CHOICES = ["week", "month", "quarter"]
+BUSINESS_HELP = (
+    "time to first response and time to close in business hours (the `service_levels:` calendar)"
+)
+
+
+def _calendar(context: Context, args: argparse.Namespace, frames: kpis.Frames, kpi: kpis.KPI):
+    """The business calendar when `--business-hours` asks for it and the KPI measures hours."""
+    if not getattr(args, "business_hours", False) or not kpi.business_time:
+        return None
+    from ospo_metrics.strategy.service_levels import calendars
+
+    return calendars(context.config, frames.issues["repo"].unique())
 
 
 def register(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -19,6 +32,7 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
     )
     kpi_list.add_argument("--period", default="week", choices=PERIOD_CHOICES)
     kpi_list.add_argument("--scope", default="all", help="all | org:X | repo:X/Y | group:X")
+    kpi_list.add_argument("--business-hours", action="store_true", help=BUSINESS_HELP)
     kpi_list.set_defaults(handler=kpis_command)
 
     export = commands.add_parser(
@@ -30,6 +44,7 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
     kpi.add_argument("--period", default="week", choices=PERIOD_CHOICES)
     kpi.add_argument("--scope", default="all")
     kpi.add_argument("-o", "--output", help="file to write (default: standard output)")
+    kpi.add_argument("--business-hours", action="store_true", help=BUSINESS_HELP)
     kpi.set_defaults(handler=export_kpi)
     by_kind = what.add_parser(
         "contributors",
@@ -78,7 +93,9 @@ def kpis_command(context: Context, args: argparse.Namespace) -> int:
     now = pd.Timestamp.now(tz="UTC")
     rows = []
     for kpi in kpis.REGISTRY.values():
-        change = kpis.latest_change(kpis.series(kpi.id, frames, args.period), now)
+        calendar = _calendar(context, args, frames, kpi)
+        table = kpis.series(kpi.id, frames, args.period, calendar=calendar)
+        change = kpis.latest_change(table, now)
         coverage = kpis.coverage_at(kpi.id, frames, args.period, change.period_start)
         rows.append(
             {
@@ -86,7 +103,7 @@ def kpis_command(context: Context, args: argparse.Namespace) -> int:
                 "period_start": change.period_start,
                 "value": None if change.value is None else round(change.value, 2),
                 "change": None if change.delta is None else round(change.delta, 2),
-                "unit": kpi.unit,
+                "unit": "business hours" if calendar is not None else kpi.unit,
                 "good": kpi.direction,
                 # Beside every KPI resting on affiliation: how much of its input has one.
                 "affiliation_known_%": None if coverage is None else round(coverage, 1),
@@ -110,14 +127,16 @@ def excluded_line(frames: kpis.Frames) -> str:
     return "excluded from people KPIs: contributions " + ", ".join(parts)
 
 
-def _series(kpi_id: str, frames: kpis.Frames, scope: str, period: str) -> pd.DataFrame:
+def _series(
+    kpi_id: str, frames: kpis.Frames, scope: str, period: str, calendar=None
+) -> pd.DataFrame:
     """The KPI's series up to today (report.series), with the affiliation coverage beside
     a KPI that rests on affiliation."""
     from ospo_metrics.report.series import kpi_series
 
     now = pd.Timestamp.now(tz="UTC")
     kpi = kpis.get(kpi_id)
-    frame = kpi_series(kpi.id, frames, scope, period, now)
+    frame = kpi_series(kpi.id, frames, scope, period, now, calendar=calendar)
     if kpi.coverage and len(frame):
         coverage = kpi_series(kpi.coverage, frames, scope, period, now, start=None)
         by_start = dict(zip(coverage["period_start"], coverage["value"], strict=True))
@@ -130,7 +149,12 @@ def export_kpi(context: Context, args: argparse.Namespace) -> int:
     if args.period not in kpi.periods:
         raise kpis.UnknownKPIError(f"KPI {kpi.id!r} is not available per {args.period}")
     frames = frames_for(context, args.scope)
-    write_csv(context, _series(kpi.id, frames, args.scope, args.period), args.output)
+    if args.business_hours and not kpi.business_time:
+        print(f"error: {kpi.id} is not measured in hours: --business-hours does not apply",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    calendar = _calendar(context, args, frames, kpi)
+    write_csv(context, _series(kpi.id, frames, args.scope, args.period, calendar), args.output)
     return 0
 
 

@@ -45,14 +45,16 @@ def kpi_series(
     period: Period,
     as_of: pd.Timestamp,
     start: pd.Timestamp | None = None,
+    calendar=None,
 ) -> pd.DataFrame:
     """The KPI's series for `scope`, from `start` (default: the scope's first activity) up to
-    and including the running period, which is flagged `partial`."""
+    and including the running period, which is flagged `partial`; with `calendar`, an hours
+    KPI in business hours (kpis.business_time)."""
     kpi = kpis.get(kpi_id)
     start = start if start is not None else first_activity(frames)
     if start is not None and start > as_of:
         start = as_of
-    table = series(kpi.id, frames, period, start=start, end=as_of)
+    table = series(kpi.id, frames, period, start=start, end=as_of, calendar=calendar)
     if table.empty:
         return pd.DataFrame({column: [] for column in SERIES_EXPORT_COLUMNS})
     starts = pd.to_datetime(table["period_start"])
@@ -66,7 +68,7 @@ def kpi_series(
             "period_start": starts.dt.date,
             "period_end": [end.date() for end in ends],
             "value": table["value"].round(4),
-            "unit": kpi.unit,
+            "unit": kpi.unit if calendar is None else "business hours",
             "partial": (starts == running).to_numpy(),
         },
         columns=list(SERIES_EXPORT_COLUMNS),
