@@ -31,9 +31,10 @@ HISTORY = [
 ]
 
 
-@pytest.fixture
-def project(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
-    repo = GitRepo.init(tmp_path / "widgets")
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
+    """The git repository of HISTORY, made once (collections only read it)."""
+    repo = GitRepo.init(tmp_path_factory.mktemp("people") / "widgets")
     for author, day in HISTORY:
         message = f"change {day}"
         if day == 6:
@@ -41,6 +42,12 @@ def project(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Pat
         repo.commit(
             message, {"f": f"{day}\n"}, author=author, date=f"2026-10-{day:02d}T12:00:00+00:00"
         )
+    return repo
+
+
+@pytest.fixture
+def project(history: GitRepo, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    repo = history
     config = tmp_path / "ospo.yml"
     config.write_text(
         f"repositories:\n  - path: {repo.path}\n    name: acme/widgets\n"
@@ -221,47 +228,46 @@ def test_affiliations_from_gitdm_files(project, capsys) -> None:
     assert active_in_october() == 4  # omar-s and omar@globex.com are one by the file
 
 
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["people", "show", "nobody@nowhere.org"], "nobody known as 'nobody@nowhere.org'"),
-        (["people", "merge", "jane@acme.com"], "at least two different people"),
-        (["people", "split", "jane@acme.com", "github:omar-s"], "is not an identity of"),
-        (
-            [
-                "people",
-                "set-affiliation",
-                "jane@acme.com",
-                "Acme",
-                "--from",
-                "2026-02-01",
-                "--to",
-                "2026-01-01",
-            ],
-            "is before --from",
-        ),
-        (["people", "import", "missing.yml"], "missing.yml: no such file"),
-        (
-            ["people", "import-affiliations", str(FIXTURES / "hr-bad-date.csv"), "--format", "hr"],
-            "hr-bad-date.csv:3: '01/02/2026' is not a date",
-        ),
-        (
-            ["people", "import-affiliations", str(FIXTURES / "gitdm-bad.txt"), "--format", "gitdm"],
-            "gitdm-bad.txt:2: expected `address employer",
-        ),
-        (
-            ["people", "import-affiliations", str(FIXTURES / "hr.csv"), "--format", "sortinghat"],
-            "hr.csv:1: not JSON",
-        ),
-    ],
-)
-def test_bad_input_is_one_clear_line(project, capsys, argv, message) -> None:
-    code, out, err = run(capsys, *argv)
-    assert code == 2, (out, err)
-    assert message in err and "Traceback" not in err
+BAD_INPUT = [
+    (["people", "show", "nobody@nowhere.org"], "nobody known as 'nobody@nowhere.org'"),
+    (["people", "merge", "jane@acme.com"], "at least two different people"),
+    (["people", "split", "jane@acme.com", "github:omar-s"], "is not an identity of"),
+    (
+        [
+            "people",
+            "set-affiliation",
+            "jane@acme.com",
+            "Acme",
+            "--from",
+            "2026-02-01",
+            "--to",
+            "2026-01-01",
+        ],
+        "is before --from",
+    ),
+    (["people", "import", "missing.yml"], "missing.yml: no such file"),
+    (
+        ["people", "import-affiliations", str(FIXTURES / "hr-bad-date.csv"), "--format", "hr"],
+        "hr-bad-date.csv:3: '01/02/2026' is not a date",
+    ),
+    (
+        ["people", "import-affiliations", str(FIXTURES / "gitdm-bad.txt"), "--format", "gitdm"],
+        "gitdm-bad.txt:2: expected `address employer",
+    ),
+    (
+        ["people", "import-affiliations", str(FIXTURES / "hr.csv"), "--format", "sortinghat"],
+        "hr.csv:1: not JSON",
+    ),
+]
 
 
-def test_a_bad_decisions_file_names_the_entry(project, capsys) -> None:
+def test_bad_input_is_one_clear_line(project, capsys) -> None:
+    for argv, message in BAD_INPUT:
+        code, out, err = run(capsys, *argv)
+        assert code == 2, (argv, out, err)
+        assert message in err and "Traceback" not in err, (argv, err)
+
+    # A decisions file that is not one names the entry at fault.
     (project / "bad.yml").write_text(
         "version: 1\nsame:\n  - {identity: github:jdoe, with: jane}\n", encoding="utf-8"
     )

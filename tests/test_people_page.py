@@ -101,9 +101,7 @@ def test_people_page_on_an_empty_database(app_env, monkeypatch):  # noqa: F811
     assert "ospo-metrics collect" in at.info[0].value
 
 
-def test_people_page_on_the_demo(app_env, monkeypatch):  # noqa: F811
-    monkeypatch.delenv("OSPO_CONFIG", raising=False)
-    monkeypatch.setenv("OSPO_DATA_DIR", str(app_env / "data"))
+def test_people_page_on_the_demo(demo_app):
     at = run_app(PAGE)
     assert int(metric(at, "People").replace(",", "")) > 10
     people = at.dataframe[0].value

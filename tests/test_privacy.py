@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -68,10 +69,12 @@ def test_personal_columns_are_recognized_by_name() -> None:
     assert privacy.is_personal_column("name", personal=["name"])
 
 
-@pytest.fixture
-def private_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Jane (Acme) and Omar commit, one subject names an address and a login; privacy on."""
-    repo = GitRepo.init(tmp_path / "widgets")
+@pytest.fixture(scope="module")
+def private_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Jane (Acme) and Omar commit, one subject names an address and a login, omar-s opens a
+    pull request; privacy on. Collected once per module; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("private")
+    repo = GitRepo.init(folder / "widgets")
     repo.commit(
         "first",
         {"f": "1\n"},
@@ -84,7 +87,7 @@ def private_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         author=("Omar Said", "omar@globex.com"),
         date="2026-10-02T12:00:00+00:00",
     )
-    config = tmp_path / "ospo.yml"
+    config = folder / "ospo.yml"
     config.write_text(
         f"repositories:\n  - path: {repo.path}\n    name: acme/widgets\n"
         "affiliation:\n  organization: Acme\n  email_domains: [acme.com]\n"
@@ -94,11 +97,27 @@ def private_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "privacy: true\n",
         encoding="utf-8",
     )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OSPO_CONFIG", str(config))
+        patch.setenv("DATABASE_URL", f"sqlite:///{folder / 'private.db'}")
+        patch.chdir(folder)
+        assert main(["collect", "--no-progress", "--no-warm"]) == 0
+    _github_activity(folder / "private.db")
+    return folder
+
+
+@pytest.fixture
+def private_project(
+    private_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A copy of the template's configuration and database for one test."""
+    # The database with its write-ahead log, if SQLite keeps one.
+    for path in [private_template / "ospo.yml", *private_template.glob("private.db*")]:
+        shutil.copyfile(path, tmp_path / path.name)
+    config = tmp_path / "ospo.yml"
     monkeypatch.setenv("OSPO_CONFIG", str(config))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'private.db'}")
     monkeypatch.chdir(tmp_path)
-    assert main(["collect", "--no-progress"]) == 0
-    _github_activity(tmp_path / "private.db")
     return config
 
 
