@@ -7,6 +7,7 @@ Real git repositories, served by `git http-backend` on 127.0.0.1 with authentica
 from __future__ import annotations
 
 import base64
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 import kpis
 from ospo_metrics.cli import main
 from ospo_metrics.cli.common import frames_for
+from ospo_metrics.config import config_from_mapping
 from ospo_metrics.context import open_context
 from ospo_metrics.models import CollectionRun, Commit, Repository
 
@@ -326,3 +328,75 @@ def test_an_interrupted_run_converges_to_an_uninterrupted_one(setup, capsys, mon
     status, out = collect(capsys)
     assert status == 0, out
     assert commits_by_repo() == {"acme/widget": 6, "acme/gadget": 3}
+
+
+def test_enterprise_server_clone_urls_work(setup_sqlite, capsys, monkeypatch):
+    server, config = setup_sqlite
+    config.write_text(config.read_text().replace(server.url, server.enterprise_url))
+    status, out = collect(capsys)
+    assert status == 0, out
+    assert commits_by_repo() == {"acme/widget": 6, "acme/gadget": 3}
+    assert {r.repo for r in server.git_requests} == {"acme/widget", "acme/gadget"}
+
+
+def test_a_clone_url_is_derived_from_the_base_url_when_the_api_gave_none(tmp_path):
+    from ospo_metrics.collect.mirrors import clone_url
+    from ospo_metrics.context import Context
+
+    for base, expected in [
+        ("https://api.github.com", "https://github.com/acme/x.git"),
+        ("https://ghe.example.com/api/v3", "https://ghe.example.com/acme/x.git"),
+    ]:
+        config = config_from_mapping({"github": {"base_url": base}})
+        context = Context(config=config, engine=None, database_url="")
+        assert clone_url(context, "acme/x", None) == expected
+        assert (
+            clone_url(context, "acme/x", "https://other/acme/x.git") == "https://other/acme/x.git"
+        )
+
+
+def test_a_stale_listing_and_an_unreachable_server_are_clear_per_repository(setup_sqlite, capsys):
+    server, _ = setup_sqlite
+    assert collect(capsys)[0] == 0
+    server.model.rename_repo("acme/gadget", "gadget-2")  # `collect git` alone: no new listing
+    status, out = collect(capsys, "git")
+    assert status == 1
+    assert "acme/gadget: " in out and "collect github` lists the organization again" in out
+    assert re.search(r"git +acme/widget +unchanged", out)  # the others go on
+    server.stop()
+    status, out = collect(capsys, "git")
+    assert status == 1
+    assert "could not reach 127.0.0.1" in out and out.count("error: git ") == 2
+
+
+def test_a_github_app_installation_token_reaches_git(setup_sqlite, capsys, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    server, config = setup_sqlite
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key_file = tmp_path / "app.pem"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    server.valid_tokens = set()  # only installation tokens are good
+    config.write_text(
+        config.read_text().replace(
+            "github:\n",
+            f"github:\n  app:\n    id: 1\n    installation_id: {server.installation_id}\n"
+            f"    private_key_file: {key_file}\n",
+        )
+    )
+    status, out = collect(capsys)
+    assert status == 0, out
+    assert commits_by_repo() == {"acme/widget": 6, "acme/gadget": 3}
+    tokens = set(server.app_tokens)
+    assert tokens and not [
+        p
+        for p in (tmp_path / "data").rglob("*")
+        if p.is_file() and any(t.encode() in p.read_bytes() for t in tokens)
+    ]
