@@ -25,7 +25,7 @@ from ospo_metrics.cli import main
 from ospo_metrics.cli.common import frames_for
 from ospo_metrics.config import config_from_mapping
 from ospo_metrics.context import open_context
-from ospo_metrics.models import CollectionRun, Commit, Repository
+from ospo_metrics.models import CollectionRun, Commit, FileCheck, Repository
 
 TOKEN = "ghp_mirrortoken0123456789abcdefghijklmnop"
 ALICE = ("Alice", "alice@acme.example")
@@ -140,6 +140,14 @@ def test_organizations_alone_fill_commits_and_people_kpis(setup, capsys):
     assert month_value("employee_commit_share") == pytest.approx(100 * 4 / 9, abs=0.1)
     assert month_value("elephant_factor") == 1  # Acme alone: 4 of the 8 with an organization
     assert month_value("contributor_absence_factor") == 2  # Alice 4 + Bob 2 of 9
+    # The files collector read the mirrors too (the first commit of each adds f0.txt only).
+    context = open_context()
+    with Session(context.engine) as session:
+        checked = session.scalars(
+            select(Repository.full_name).join(FileCheck, FileCheck.repository_id == Repository.id)
+        ).all()
+    context.engine.dispose()
+    assert set(checked) == {"acme/widget", "acme/gadget"}
     # git asked with the token as an HTTP header, and the server checked it.
     basic = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
     assert {r.authorization for r in server.git_requests} == {f"Basic {basic}"}
