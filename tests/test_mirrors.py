@@ -408,3 +408,72 @@ def test_a_github_app_installation_token_reaches_git(setup_sqlite, capsys, tmp_p
         for p in (tmp_path / "data").rglob("*")
         if p.is_file() and any(t.encode() in p.read_bytes() for t in tokens)
     ]
+
+
+def test_every_page_renders_from_organizations_alone_and_sources_show_what_to_change(
+    setup_sqlite, capsys
+):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    server, _ = setup_sqlite
+    assert collect(capsys)[0] == 0
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    pages = [p.split('"')[1] for p in Path(app).read_text().split("st.Page(")[1:]]
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(app, default_timeout=60).run()
+    for page in pages:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+    metrics = {m.label: m.value for m in at.metric}  # the last page: Data sources
+    assert metrics["Repositories"] == "2" and metrics["Sources failing"] == "0"
+
+    server.valid_tokens = {"ghp_another"}
+    assert collect(capsys, "git")[0] == 1
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(app, default_timeout=60).run()
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Sources failing"] == "2"
+    details = " ".join(code.value for code in at.code)
+    assert "read access to the repository's contents" in details and TOKEN not in details
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_mirrors_can_be_turned_off(setup_sqlite, capsys, tmp_path):
+    _, config = setup_sqlite
+    config.write_text(config.read_text() + "mirrors:\n  enabled: false\n")
+    status, out = collect(capsys)
+    assert status == 0, out
+    assert commits_by_repo() == {}
+    assert not mirrors_on_disk(tmp_path)
+
+
+def test_at_most_parallel_repositories_are_mirrored_at_once(tmp_path):
+    import threading
+    import time
+
+    from collectors.mirrors import MirrorTarget, mirror_all
+
+    sources = [_history(tmp_path / f"r{n}", [ALICE]) for n in range(5)]
+    targets = [
+        MirrorTarget(f"acme/r{n}", n + 1, str(repo.path), default_branch="main")
+        for n, repo in enumerate(sources)
+    ]
+    lock, running, peak = threading.Lock(), [0], [0]
+
+    def token() -> None:  # called as each mirror starts; holds its slot a moment
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+
+    outcomes = list(mirror_all(targets, tmp_path / "mirrors", token, parallel=2))
+    assert [o.error for o in outcomes] == [None] * 5
+    assert peak[0] == 2
+    assert all(o.cloned and (o.path / "HEAD").is_file() for o in outcomes)
