@@ -37,7 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-PAGES = ("overview", "impact", "objectives", "compliance", "export", "sources")
+# Every page of the dashboard, those added later included.
+PAGES = tuple(sorted(path.stem for path in (ROOT / "pages").glob("*.py")))
 WARM_RUNS = 3
 
 
@@ -161,7 +162,7 @@ def _prepare(env: dict[str, str], warm_cache: bool) -> None:
 def run(args: argparse.Namespace) -> dict:
     env = {**os.environ, "DATABASE_URL": args.database, "OSPO_CONFIG": args.config}
     env["PYTHONPATH"] = str(ROOT)
-    results: dict = {"pages": {}, "kpis": [], "series": []}
+    results: dict = {"pages": {}, "kpis": [], "series": [], "load": [os.getloadavg()]}
     pages = args.pages.split(",") if args.pages else PAGES
     for _ in range(args.repeat):
         for page in pages:
@@ -172,6 +173,7 @@ def run(args: argparse.Namespace) -> dict:
         results["kpis"].append(_timed_command(command, env))
         _prepare(env, args.warm_cache)
         results["series"].append(_child(["--series"], env))
+        results["load"].append(os.getloadavg())
     return results
 
 
@@ -211,6 +213,11 @@ def report(results: dict) -> str:
     lines.append("")
     each = ", ".join(f"{k} {_median([r[k] for r in series]):.2f}" for k in ids)
     lines.append(f"KPI series (s): {each}")
+    # The machine may be shared: the 1-minute load average at the start and after each repeat.
+    loads = ", ".join(f"{load[0]:.1f}" for load in results["load"])
+    lines.append(
+        f"load average (1 min) at start and after each repeat: {loads} on {os.cpu_count()} cores"
+    )
     return "\n".join(lines)
 
 

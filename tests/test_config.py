@@ -446,6 +446,17 @@ def test_bot_patterns_treat_brackets_literally() -> None:
     assert glob_match("acme/cloud-*", "ACME/cloud-api")
 
 
+def test_glob_star_patterns_match_pieces_in_order_without_overlap() -> None:
+    # Star-only globs are compiled to prefix/suffix/find tests: the pieces must not overlap
+    # and must come in order, as the general matcher reads them.
+    assert not glob_match("ab*ba", "aba")  # prefix and suffix would share the middle "b"
+    assert glob_match("ab*ba", "abba") and glob_match("AB*BA", "abxba")
+    assert glob_match("*a*b*c", "xxaxbxc") and not glob_match("*a*b*c", "xxbxaxc")
+    assert not glob_match("a*b*b", "ab") and glob_match("a*b*b", "abb")
+    assert glob_match("*", "") and glob_match("**", "x") and not glob_match("", "x")
+    assert glob_match("gmail.com", "GMAIL.com") and not glob_match("gmail.com", "gmail.co")
+
+
 def test_affiliation_domain_helpers() -> None:
     affiliation = config_from_mapping(
         {

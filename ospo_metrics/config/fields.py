@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Annotated
 
 from pydantic import (
@@ -118,10 +119,50 @@ def glob_match(pattern: str, value: str) -> bool:
     Matching is case-insensitive because GitHub logins, repository names and domains are.
 
     Not a regular expression: a backtracking regex takes exponential time on patterns with many
-    ``*`` (``*a*a*a*a*b`` against a long name of a's). This greedy matcher goes back only to the
-    last ``*``, which is enough for globs, so a match costs at most len(pattern) * len(value).
+    ``*`` (``*a*a*a*a*b`` against a long name of a's). Patterns are compiled once (see
+    :func:`_glob_matcher`) into string tests that never backtrack.
     """
-    p, v = pattern.lower(), value.lower()
+    return _glob_matcher(pattern)(value.lower())
+
+
+@functools.lru_cache(maxsize=4096)
+def _glob_matcher(pattern: str) -> Callable[[str], bool]:
+    """A test for lower-cased values, built once per pattern: bot rules, generic domains and
+    groups are matched against every identity and repository (a hundred thousand at a large
+    OSPO's size), so the per-value cost is what counts.
+
+    - no wildcard: equality;
+    - only ``*``: the literal pieces in order -- the first at the start, the last at the end,
+      each middle piece at its leftmost place after the previous one (leftmost is always
+      right when the only wildcard is ``*``), so at most one pass over the value;
+    - with ``?``: :func:`_glob_scan`, linear in len(pattern) * len(value).
+    """
+    p = pattern.lower()
+    if "?" in p:
+        return functools.partial(_glob_scan, p)
+    if "*" not in p:
+        return p.__eq__
+    first, *middle, last = p.split("*")
+    fixed = len(first) + len(last)
+
+    def match(v: str) -> bool:
+        if len(v) < fixed or not v.startswith(first) or not v.endswith(last):
+            return False
+        at, end = len(first), len(v) - len(last)
+        for piece in middle:
+            found = v.find(piece, at, end)
+            if found < 0:
+                return False
+            at = found + len(piece)
+        return True
+
+    return match
+
+
+def _glob_scan(p: str, v: str) -> bool:
+    """The general glob test (lower-cased pattern and value): a greedy matcher that goes back
+    only to the last ``*``, which is enough for globs, so a match costs at most
+    len(pattern) * len(value)."""
     pi = vi = 0
     star, resume = -1, 0  # the last `*` seen, and where in `value` it started matching
     while vi < len(v):

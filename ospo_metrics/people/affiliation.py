@@ -83,7 +83,10 @@ class AffiliationRules:
     def affiliation_for_email(self, email: str | None) -> tuple[str, str]:
         """(organization, source) that an e-mail address says: source `email domain`,
         `generic address` (free-mail, noreply: says nothing) or `unknown` (no usable address)."""
-        domain = email_domain(email or "")
+        return self.affiliation_for_domain(email_domain(email or ""))
+
+    def affiliation_for_domain(self, domain: str) -> tuple[str, str]:
+        """What an address at `domain` (normalized, as `email_domain` gives it) says."""
         if not domain or "." not in domain:
             return UNKNOWN, SOURCE_UNKNOWN
         # Generic first: `email_domains: [github.com]` must not make every
@@ -219,7 +222,11 @@ def best_emails(identities: pd.DataFrame, rules: AffiliationRules) -> pd.Series:
     emails = identities[identities["kind"] == "email"]
     if emails.empty:
         return pd.Series(dtype=object)
-    verdicts = [rules.affiliation_for_email(value) for value in emails["value"]]
+    # Judged once per distinct domain (a verdict depends only on the domain): thousands of
+    # addresses share a few hundred domains at a large OSPO's size.
+    domains = [email_domain(value or "") for value in emails["value"]]
+    judged = {d: rules.affiliation_for_domain(d) for d in set(domains)}
+    verdicts = [judged[d] for d in domains]
     ranked = emails.assign(
         ours=[org == rules.organization for org, _ in verdicts],
         source=[src for _, src in verdicts],

@@ -19,6 +19,7 @@ KPIs like bots (`bots`, the default) or counted as contributors (`contributors`)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,7 +148,11 @@ class BotRules:
 
     @staticmethod
     def _hits(patterns: tuple[str, ...], candidates: list[str]) -> bool:
-        return any(glob_match(pattern, value) for value in candidates for pattern in patterns)
+        literal, wild = _split_patterns(patterns)
+        values = [value.lower() for value in candidates]
+        return any(value in literal for value in values) or any(
+            glob_match(pattern, value) for value in values for pattern in wild
+        )
 
     def is_excluded(self, actor: str) -> bool:
         """True when contributions by this kind of actor are left out of people KPIs."""
@@ -159,6 +164,14 @@ class BotRules:
         """True when this appearance is left out of people KPIs (a bot, or an AI agent unless
         `bots.ai_agents: contributors`)."""
         return self.is_excluded(self.classify(name=name, email=email, login=login))
+
+
+@functools.lru_cache(maxsize=64)
+def _split_patterns(patterns: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Patterns without a wildcard (most built-in ones) as a set, the globs apart: every
+    identity is classified, so a set lookup instead of a match per pattern counts."""
+    literal = frozenset(p.lower() for p in patterns if "*" not in p and "?" not in p)
+    return literal, tuple(p for p in patterns if "*" in p or "?" in p)
 
 
 def classify_identity(rules: BotRules, kind: str, value: str, name: str | None) -> str:
