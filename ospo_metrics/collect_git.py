@@ -156,7 +156,7 @@ def _collect(
                 + [(c.committer_name, c.committer_email) for c in batch]
                 + [pair for c in batch for pair in c.co_authors]
             )
-            insert_commits(session, [_commit_row(repo_id, commit, people) for commit in batch])
+            insert_commits(session, [commit_row(repo_id, commit, people) for commit in batch])
             session.commit()
             done += len(batch)
             repaired += sum(1 for commit in batch if commit.repairs)
@@ -195,7 +195,7 @@ def _reconcile(
     return [sha for sha in reachable if sha not in stored]
 
 
-def _commit_row(repo_id: int, commit: GitCommit, people: dict[str, int]) -> dict:
+def commit_row(repo_id: int, commit: GitCommit, people: dict[str, int]) -> dict:
     author_key = identity_key(email=commit.author_email)
     return {
         "repository_id": repo_id,

@@ -26,7 +26,7 @@ VIEWS = (
 
 def register(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     importer = commands.add_parser(
-        "import", parents=parents, help="import files other tools wrote (Scorecard, ...)"
+        "import", parents=parents, help="import files other tools wrote (Scorecard, SBOM, Perceval)"
     )
     what = importer.add_subparsers(dest="what", required=True, metavar="WHAT")
     scorecard = what.add_parser(
@@ -40,6 +40,17 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
     sbom.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     sbom.add_argument("--repo", help="OWNER/NAME the SBOMs describe (when they do not say)")
     sbom.set_defaults(handler=import_sbom)
+    perceval = what.add_parser(
+        "perceval",
+        parents=parents,
+        help="GrimoireLab Perceval output: `perceval git URI --json-line`, "
+        "`perceval github OWNER REPO --category issue|pull_request`",
+    )
+    perceval.add_argument("paths", nargs="+", type=Path, metavar="FILE")
+    perceval.add_argument(
+        "--repo", help="the repository name to store them under (default: from their origin)"
+    )
+    perceval.set_defaults(handler=import_perceval)
 
     report = commands.add_parser(
         "compliance", parents=parents, help="the compliance matrix and views, as on the page"
@@ -72,6 +83,19 @@ def import_sbom(context: Context, args: argparse.Namespace) -> int:
         print(f"error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return EXIT_USAGE
     return report_results(import_sbom_files(context.engine, args.paths, args.repo))
+
+
+def import_perceval(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics.collect.perceval import import_perceval_files
+
+    missing = _missing(args.paths)
+    if missing:
+        print(f"error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return EXIT_USAGE
+    results = import_perceval_files(context.engine, args.paths, context.bots, args.repo)
+    if any(result.status == "ok" for result in results):
+        context.apply_curation()  # new identities join the people decisions put them with
+    return report_results(results)
 
 
 def compliance_command(context: Context, args: argparse.Namespace) -> int:
