@@ -24,6 +24,7 @@ from ospo_metrics.cli import (
     maturity,
     metrics,
     people,
+    queue,
     strategy,
 )
 from ospo_metrics.cli.common import EXIT_FAILED, EXIT_USAGE
@@ -36,7 +37,17 @@ from ospo_metrics.secrets import SecretsError
 
 __all__ = ["EXIT_FAILED", "EXIT_USAGE", "main"]
 
-COMMAND_MODULES = (config, collect, metrics, strategy, maturity, compliance, people, health)
+COMMAND_MODULES = (
+    config,
+    collect,
+    queue,
+    metrics,
+    strategy,
+    maturity,
+    compliance,
+    people,
+    health,
+)
 CONFIG_HELP = "configuration file (default: $OSPO_CONFIG, else ./ospo.yml, else the demo)"
 
 

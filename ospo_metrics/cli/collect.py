@@ -7,6 +7,7 @@ import sys
 
 from collectors.base import RunResult
 from ospo_metrics.cli.common import EXIT_FAILED, EXIT_PARTIAL, EXIT_USAGE, ProgressBars
+from ospo_metrics.collect import has_github_sources
 from ospo_metrics.compliance.collect import COMPLIANCE_SOURCES, collect_compliance_sources
 from ospo_metrics.context import Context
 from ospo_metrics.redact import redact
@@ -29,6 +30,31 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
         action="store_true",
         help="do not load the collected data for the dashboard at the end",
     )
+    collect.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="collect N repositories at once in local processes (default 1)",
+    )
+    collect.add_argument(
+        "--queue",
+        metavar="URL",
+        help="enqueue one job per repository and source on RQ (redis://HOST:6379/0) for "
+        "`ospo-metrics worker` processes on any machine",
+    )
+    collect.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="with --queue: return once the collection is enqueued",
+    )
+    collect.add_argument(
+        "--retry-delay",
+        type=int,
+        default=10,
+        metavar="SECONDS",
+        help="with --queue: first wait before a failed job is retried (then 6x, 30x)",
+    )
     collect.set_defaults(handler=collect_command)
 
     demo = commands.add_parser(
@@ -46,6 +72,10 @@ def collect_command(context: Context, args: argparse.Namespace) -> int:
     from ospo_metrics.cli.names import check_collect_target
     from ospo_metrics.collect import collect_git_sources
 
+    if getattr(args, "queue", None) or getattr(args, "workers", 1) != 1:
+        from ospo_metrics.cli.queue import collect_in_jobs
+
+        return collect_in_jobs(context, args)
     bars = ProgressBars(enabled=not getattr(args, "no_progress", False))
     source = getattr(args, "source", "all")
     only = getattr(args, "repo", None)
@@ -54,7 +84,7 @@ def collect_command(context: Context, args: argparse.Namespace) -> int:
     try:
         if source in ("all", "git"):
             results += collect_git_sources(context, only=only, progress=bars.factory("commit"))
-        if source in ("all", "github") and _has_github_sources(context):
+        if source in ("all", "github") and has_github_sources(context):
             from ospo_metrics.collect_github import collect_github_sources
 
             results += collect_github_sources(
@@ -64,7 +94,7 @@ def collect_command(context: Context, args: argparse.Namespace) -> int:
                 env=environment_with_secrets(),
                 notify=lambda message: print(redact(message), file=sys.stderr, flush=True),
             )
-        if source in ("all", "git") and _has_github_sources(context):
+        if source in ("all", "git") and has_github_sources(context):
             from ospo_metrics.collect.mirrors import collect_mirrors
 
             # After the GitHub listing: the organizations' repositories, mirrored and mined.
@@ -76,9 +106,14 @@ def collect_command(context: Context, args: argparse.Namespace) -> int:
         bars.close()
     if results:  # new identities join the people curation decisions say they belong to
         context.apply_curation()
+    return finish_collection(context, results, args)
+
+
+def finish_collection(context: Context, results: list[RunResult], args: argparse.Namespace) -> int:
+    """What every way of collecting ends with: the report, the dashboard's cache, a snapshot."""
     status = report_results(results)
     if results and not getattr(args, "no_warm", False):
-        _warm(context)
+        warm(context)
     if results:
         _snapshot(context)
     return status
@@ -97,7 +132,7 @@ def _snapshot(context: Context) -> None:
     print(f"KPI snapshot of today stored ({rows} values)", file=sys.stderr)
 
 
-def _warm(context: Context) -> None:
+def warm(context: Context) -> None:
     """Load what was collected once, so the dashboard's next first view does not (see
     read/cache.py); a failure here never fails the collection."""
     from ospo_metrics import read
@@ -128,15 +163,6 @@ def demo_command(context: Context, args: argparse.Namespace) -> int:
     for part, rows in build_demo_data(context).items():
         print(f"demo    {part:40} written {rows:>7}")
     return status
-
-
-def _has_github_sources(context: Context) -> bool:
-    config = context.config
-    return bool(
-        config.organizations
-        or config.upstream.repositories
-        or any(entry.kind == "github" for entry in config.repositories)
-    )
 
 
 def report_results(results: list[RunResult]) -> int:

@@ -50,3 +50,13 @@ def collect_git_sources(
             )
         )
     return results
+
+
+def has_github_sources(context: Context) -> bool:
+    """Whether the configuration names anything the GitHub collector reads."""
+    config = context.config
+    return bool(
+        config.organizations
+        or config.upstream.repositories
+        or any(entry.kind == "github" for entry in config.repositories)
+    )
