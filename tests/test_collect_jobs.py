@@ -247,6 +247,7 @@ def test_two_workers_end_as_a_sequential_collection(
     world, db_url, redis_url, queue_name, monkeypatch, tmp_path, capsys
 ):
     expected = reference_dump(monkeypatch, db_url, tmp_path)
+    capsys.readouterr()
     workers = [start_worker(db_url, redis_url) for _ in range(2)]
     try:
         status = main(["collect", "--queue", redis_url, "--no-progress", "--no-warm"])
