@@ -95,15 +95,21 @@ def worker_command(context: Context, args: argparse.Namespace) -> int:
     except queue.QueueError as exc:
         _say(f"error: {exc}")
         return EXIT_USAGE
-    # Jobs open the context themselves (RQ runs each in a fresh work horse): the same file.
+    # Jobs use this context (each forked work horse inherits it); a fallback opens the same file.
     path = find_config_file(getattr(args, "config", None), os.environ)
     if path is not None:
         os.environ["OSPO_CONFIG"] = str(Path(path).resolve())
-    context.engine.dispose()  # a work horse is forked: it must not share these connections
+    # Imported once here, so each job's forked work horse starts with them loaded.
+    import ospo_metrics.collect.jobs
+    import ospo_metrics.collect.mirrors
+    import ospo_metrics.collect_github
+    import ospo_metrics.compliance.files  # noqa: F401
+
     database = context.engine.url.render_as_string(hide_password=True)
     _say(f"worker on {queue.masked(args.queue)}, database {redact(database)}")
     queue.run_worker(
         connection,
+        context,
         burst=args.burst,
         maintenance_interval=max(1, args.maintenance_interval),
         job_monitoring_interval=max(1, args.heartbeat),

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from collectors.base import RunResult
 from ospo_metrics.collect.jobs import PHASES, JobSpec, plan_phase, run_job
-from ospo_metrics.context import open_context
+from ospo_metrics.context import Context, open_context
 from ospo_metrics.redact import redact
 
 # The queue's name: several installations (or test runs) can share one Redis with their own.
@@ -105,6 +105,15 @@ def enqueue_collection(
 # ---- jobs (run on a worker; module-level so RQ can import them) --------------------------
 
 
+_worker_context: Context | None = None
+
+
+def _context() -> Context:
+    """The worker's context: opened once by `ospo-metrics worker` before any job (each job's
+    forked work horse inherits it, with the engine's connections disposed), else opened now."""
+    return _worker_context if _worker_context is not None else open_context()
+
+
 def _connection():
     from rq import get_current_job
 
@@ -119,7 +128,7 @@ def phase_job(
 
     connection = _connection()
     queue = _queue(connection)
-    context = open_context()
+    context = _context()
     jobs = plan_phase(context, phase, source, only)
     connection.set(KEY_PREFIX + collection_id + ":state", phase, ex=KEEP_SECONDS)
     enqueued = [
@@ -164,7 +173,7 @@ def phase_job(
 
 def collect_job(source: str, target: str, collection_id: str) -> int:
     """Collect one source for one target; its runs go to the database, a summary to Redis."""
-    context = open_context()
+    context = _context()
     results = run_job(context, JobSpec(source, target))
     _push(_connection(), collection_id, results)
     return len(results)
@@ -172,7 +181,7 @@ def collect_job(source: str, target: str, collection_id: str) -> int:
 
 def finish_job(collection_id: str) -> str:
     """After the last phase: regroup people (new identities), then mark the collection done."""
-    context = open_context()
+    context = _context()
     context.apply_curation()
     connection = _connection()
     connection.set(KEY_PREFIX + collection_id + ":state", "done", ex=KEEP_SECONDS)
@@ -194,7 +203,7 @@ def record_failure(job, connection, exc_type, exc_value, traceback) -> None:
     error = redact(f"{getattr(exc_type, '__name__', exc_type)}: {exc_value}")
     error += f" (queue job {job.id}; {retries or 'no'} retries left)"
     try:
-        context = open_context()
+        context = _context()
         run_id = start_run(context.engine, source, target)
         finish_run(context.engine, run_id, "failed", error=error)
     except Exception:  # the database itself may be what failed; Redis keeps the job's error
@@ -267,6 +276,7 @@ def _worker_count(connection) -> int:
 
 def run_worker(
     connection,
+    context: Context,
     *,
     burst: bool = False,
     maintenance_interval: int = 60,
@@ -276,6 +286,9 @@ def run_worker(
     """Work on the queue until stopped (or, with `burst`, until it is empty)."""
     from rq import Worker
 
+    global _worker_context
+    context.engine.dispose()  # each work horse is forked: it opens connections of its own
+    _worker_context = context
     worker = Worker(
         [_queue(connection)],
         connection=connection,
