@@ -2,8 +2,10 @@
 
     python benchmarks/pages.py --database sqlite:////work/bench-data/s1m.db \\
         --config /work/bench-data/s1m.yml [--repeat 3] [--pages overview,export]
+    python benchmarks/pages.py --demo /tmp/demo-data [--repeat 3]
 
-Builds nothing: point it at a database made by benchmarks/dataset.py and its ospo.yml.
+Point it at a database made by benchmarks/dataset.py and its ospo.yml, or at the demo
+(`--demo DIR`: the demo organization in DIR, built there first if missing).
 Every figure comes from a new process, so nothing is shared between measurements:
 
 - page cold: the first render of the page (AppTest, switched to before the first run) in a new
@@ -145,7 +147,7 @@ def _cache_dir(env: dict[str, str]) -> Path | None:
     """The frames cache of this configuration (None for code from before it existed)."""
     from ospo_metrics.context import open_context
 
-    context = open_context(env["OSPO_CONFIG"], env)
+    context = open_context(env.get("OSPO_CONFIG"), env)
     folder = getattr(context, "cache_dir", None)
     context.engine.dispose()
     return folder
@@ -159,9 +161,21 @@ def _prepare(env: dict[str, str], warm_cache: bool) -> None:
         _timed_command([shutil.which("ospo-metrics") or "ospo-metrics", "warm"], env)
 
 
+def _environment(args: argparse.Namespace) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if not args.demo:
+        return env | {"DATABASE_URL": args.database, "OSPO_CONFIG": args.config}
+    for name in ("DATABASE_URL", "OSPO_CONFIG"):
+        env.pop(name, None)
+    env["OSPO_DATA_DIR"] = args.demo
+    if not (Path(args.demo) / "ospo_demo.db").exists():
+        command = [shutil.which("ospo-metrics") or "ospo-metrics", "demo", "--data-dir"]
+        _timed_command([*command, args.demo], env)
+    return env
+
+
 def run(args: argparse.Namespace) -> dict:
-    env = {**os.environ, "DATABASE_URL": args.database, "OSPO_CONFIG": args.config}
-    env["PYTHONPATH"] = str(ROOT)
+    env = _environment(args)
     results: dict = {"pages": {}, "kpis": [], "series": [], "load": [os.getloadavg()]}
     pages = args.pages.split(",") if args.pages else PAGES
     for _ in range(args.repeat):
@@ -225,6 +239,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database")
     parser.add_argument("--config")
+    parser.add_argument("--demo", metavar="DIR", help="measure the demo organization in DIR")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pages", help="comma-separated page names (default: all)")
     parser.add_argument("--warm-cache", action="store_true", help="run `ospo-metrics warm` first")
@@ -238,8 +253,8 @@ def main() -> None:
     if args.series:
         print(json.dumps(measure_series()))
         return
-    if not args.database or not args.config:
-        parser.error("--database and --config are required")
+    if not args.demo and (not args.database or not args.config):
+        parser.error("--database and --config are required (or --demo DIR)")
     results = run(args)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -29,7 +29,7 @@ def window_picker(key: str = "window") -> Window:
     chosen = url_value(key)
     default = chosen if chosen in keys else report.DEFAULT_WINDOW
     labels = {w.key: w.label for w in found}
-    choice = st.selectbox(
+    choice = st.columns([1, 2])[0].selectbox(
         "Window",
         keys,
         index=keys.index(default),
