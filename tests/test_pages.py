@@ -362,3 +362,36 @@ def test_export_page_tables_from_the_url_match_the_cli(app_env, monkeypatch, cap
     assert sorted(shown["name"]) == sorted(row["name"] for row in cli) == ["Jane Doe", "Omar Said"]
     at.selectbox(key="table").set_value("releases").run()
     assert not at.exception and "No releases match" in at.info[-1].value
+
+
+def test_my_pages_on_the_demo_show_non_zero_executive_numbers(demo_app):
+    """The demo gives the executive real numbers (upstream, community, responsiveness), the
+    tiles equal the KPI engine's over the window, and the upstream and export pages render."""
+    import pandas as pd
+
+    import kpis
+    from kpis.window import window_value
+    from ospo_metrics import read
+    from ospo_metrics.formatting import format_value
+    from ospo_metrics.report import HEADLINE_KPIS, window_for
+
+    at = run_app("pages/impact.py")
+    shown = {m.label: m.value for m in at.metric}
+    window = window_for("t12m", pd.Timestamp.now("UTC"))
+    frames = read.context_frames(open_context())
+    for kpi_id in HEADLINE_KPIS:
+        kpi = kpis.get(kpi_id)
+        assert shown[kpi.title] not in ("0", "–", "0.0 %"), kpi_id
+        expected = window_value(kpi_id, frames, window.start, window.end)
+        assert shown[kpi.title] == format_value(expected, kpi.unit), kpi_id
+    projects = at.dataframe[-1].value
+    assert projects["prs_merged"].sum() == window_value(
+        "upstream_prs_merged", frames, window.start, window.end
+    )
+    at.switch_page("pages/upstream.py").run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe) == 2 and len(at.dataframe[1].value) > 0  # projects, people
+    at.switch_page("pages/export.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="table").set_value("upstream").run()
+    assert not at.exception and len(at.dataframe[3].value) > 0

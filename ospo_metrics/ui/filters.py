@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import streamlit as st
 
 from ospo_metrics import read
 from ospo_metrics.read import rows_in
@@ -54,10 +55,26 @@ def _first(rows: pd.DataFrame, when: str, limit: int) -> list[int]:
     return rows.nsmallest(limit, [when, "id"])["id"].tolist() if len(rows) else []
 
 
+# The details of the rows shown, kept per data version and id list: reading them costs a few
+# seconds at a million commits (the people and affiliation lookups), which a rerun with the
+# same filters must not pay again.
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _details(database_url: str, key: str, what: str, ids: tuple[int, ...]) -> pd.DataFrame:
+    ctx = context()
+    load = read.load_commits_table if what == "commits" else read.load_issues_table
+    return load(ctx.engine, ctx.rules, ids=list(ids))
+
+
+def _cached_details(what: str, ids: list[int]) -> pd.DataFrame:
+    from ospo_metrics.ui.data import data_key
+
+    ctx = context()
+    return _details(ctx.database_url, data_key(ctx), what, tuple(ids))
+
+
 def commit_details(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
     """The first `limit` of these commits (oldest first) with sha, subject, author and lines."""
-    ctx = context()
-    return read.load_commits_table(ctx.engine, ctx.rules, ids=_first(rows, "authored_at", limit))
+    return _cached_details("commits", _first(rows, "authored_at", limit))
 
 
 def commits_csv(
@@ -73,8 +90,7 @@ def commits_csv(
 
 def issue_details(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
     """The first `limit` of these issues and pull requests with title, link and organization."""
-    ctx = context()
-    return read.load_issues_table(ctx.engine, ctx.rules, ids=_first(rows, "created_at", limit))
+    return _cached_details("issues", _first(rows, "created_at", limit))
 
 
 def issues_csv(
