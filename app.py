@@ -32,6 +32,7 @@ navigation = st.navigation(
 )
 # Sign-in and the allowlist (.streamlit/secrets.toml), before any data is read.
 signin.require_access()
+signin.mark_checked()
 
 with st.spinner("Starting… the very first start builds the demo organization (a few seconds)."):
     from ospo_metrics import ui  # after the navigation, see above

@@ -97,3 +97,21 @@ def require_access() -> None:
     with st.sidebar:
         st.text(f"Signed in as {email}")
         st.button("Log out", on_click=st.logout, key="ospo_logout")
+
+
+# Set by app.py once `require_access` let this session in. A link straight to a page
+# (/health) can run the page script without app.py, Streamlit's pages/ folder being
+# auto-discovered before the session ever called st.navigation: pages check it through
+# `ui.context()`, so such a link never shows data past the sign-in.
+_CHECKED = "_ospo_access_checked"
+
+
+def mark_checked() -> None:
+    st.session_state[_CHECKED] = True
+
+
+def ensure_checked() -> None:
+    """`require_access` unless app.py already did it for this session."""
+    if not st.session_state.get(_CHECKED):
+        require_access()
+        mark_checked()

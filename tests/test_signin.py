@@ -9,6 +9,7 @@ The same browser session checks that untrusted text on the Data sources page sta
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -103,6 +104,22 @@ def test_an_allowlist_without_sign_in_locks_the_dashboard(empty_app):
     assert not at.metric, "no data is shown"
 
 
+@pytest.mark.parametrize("page", ["pages/health.py", "pages/overview.py"])
+def test_a_link_straight_to_a_page_is_locked_too(demo_app, page):
+    """A deep link can run a page without app.py (Streamlit auto-discovers pages/ before a
+    session has called st.navigation): the page itself must still check access."""
+    at = AppTest.from_file(str(ROOT / page), default_timeout=120)
+    at.secrets["access"] = {"allowed_domains": ["acme.com"]}
+    at.run()
+    assert not at.exception
+    assert at.error and "locked" in at.error[0].value
+    assert not at.metric and not at.dataframe, "no data is shown"
+    # Without an allowlist the page opens (the check is not a blanket lock).
+    if page == "pages/health.py":
+        open_page = AppTest.from_file(str(ROOT / page), default_timeout=120).run()
+        assert not open_page.exception and open_page.metric
+
+
 def test_invalid_access_settings_lock_the_dashboard(empty_app):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.secrets["auth"] = AUTH
@@ -195,6 +212,10 @@ def test_login_with_a_real_provider_and_the_allowlist(tmp_path, provider, pixel)
                     assert page.locator('[data-testid="stMetric"]').count() == 0
                     continue
                 page.wait_for_selector("text=Signed in as", timeout=60_000)
+                # The page list folds after ten pages: unfold it first ("View 3 more").
+                more = page.get_by_text(re.compile(r"^View \d+ more$"))
+                if more.count():
+                    more.first.click()
                 page.get_by_text("Data sources").first.click()
                 page.wait_for_selector("text=GitHub answered 422", timeout=60_000)
                 page.wait_for_timeout(1_000)  # let any image load start

@@ -27,6 +27,15 @@ TOLERANCE = 1e-9
 MOVES_SHOWN = 10
 
 
+def shown_moves(moves: pd.DataFrame) -> pd.DataFrame:
+    """The moves a reader sees: the biggest :data:`MOVES_SHOWN`, and every one whose week
+    before was reported differently (they explain part of a change)."""
+    if moves.empty:
+        return moves
+    top = moves.index.isin(moves[moves["change"] != 0].head(MOVES_SHOWN).index)
+    return moves[top | moves["history_changed"].astype(bool)]
+
+
 @dataclass(frozen=True)
 class Weeks:
     last: pd.Timestamp  # Monday of the last complete week (tz-naive UTC date)
@@ -75,9 +84,9 @@ KPI_MOVE_COLUMNS = (
     "change",
     "change_pct",
     "reading",
+    "note",
     "week_before_as_reported",
     "history_changed",
-    "note",
 )
 
 
@@ -115,12 +124,12 @@ def kpi_moves(frames: Frames, snapshots: pd.DataFrame, weeks: Weeks) -> pd.DataF
                 "kpi": kpi.id,
                 "title": kpi.title,
                 "unit": kpi.unit,
-                "week_before": round(before, 4),
-                "last_week": round(last, 4),
-                "change": round(change, 4),
+                "week_before": round(before, 2),
+                "last_week": round(last, 2),
+                "change": round(change, 2),
                 "change_pct": round(100 * change / abs(before), 1) if before else math.nan,
                 "reading": reading,
-                "week_before_as_reported": reported,
+                "week_before_as_reported": None if reported is None else round(reported, 2),
                 "history_changed": history,
                 "note": note,
             }

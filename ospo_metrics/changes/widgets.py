@@ -6,10 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ospo_metrics import ui
-from ospo_metrics.changes.weekly import MOVES_SHOWN, WeeklyChanges
+from ospo_metrics.changes.weekly import WeeklyChanges, shown_moves
 
 
 def summary(changes: WeeklyChanges) -> None:
+    ui.style()  # tile titles wrap, never cut, whichever way the page was opened
     cells = (
         (
             "New contributors",
@@ -85,17 +86,23 @@ def kpi_moves(changes: WeeklyChanges, scope: str) -> None:
     if moves.empty:
         st.caption("No KPI has a value in both weeks.")
         return
-    moved = moves[moves["change"] != 0].head(MOVES_SHOWN)
+    moved = shown_moves(moves)
     flagged = int(moves["history_changed"].sum())
     st.caption(
         "Last week against the week before, by the size of the change (from nothing to "
         "something first). Better/worse follows each KPI's good direction. "
         + (
             f"⚠ {flagged} KPI{'s' * (flagged != 1)} whose week before was reported "
-            "differently then: the history changed since (see the note)."
+            "differently then (listed, with a note): the history changed since."
             if flagged
             else "Every week-before value matches what was reported then."
         )
     )
-    ui.table(moved.drop(columns=["kpi"]))
+    ui.table(
+        moved.drop(columns=["kpi"]),
+        column_config={
+            "note": st.column_config.TextColumn("Note", width="large"),
+            "title": st.column_config.TextColumn("KPI", width="medium"),
+        },
+    )
     ui.csv_button(moves, "kpi-changes", scope=scope, key="w_csv")

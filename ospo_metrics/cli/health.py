@@ -107,7 +107,7 @@ def changes_command(context: Context, args: argparse.Namespace) -> int:
     show("repositories created", changes.created)
     show("repositories archived", changes.archived.table, changes.archived.note)
     show("objectives whose status changed", changes.objectives.table, changes.objectives.note)
-    moved = changes.kpis[changes.kpis["change"] != 0].head(weekly.MOVES_SHOWN)
+    moved = weekly.shown_moves(changes.kpis)
     columns = ["kpi", "week_before", "last_week", "change", "change_pct", "reading", "note"]
     show("KPIs that moved most", moved[columns])
     return 0

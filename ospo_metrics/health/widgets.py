@@ -21,6 +21,7 @@ def table_of(data: Frames) -> pd.DataFrame:
 
 def summary(table: pd.DataFrame) -> None:
     """Four counts over the scope's repositories (no change arrows: these are states)."""
+    ui.style()  # tile titles wrap, never cut, whichever way the page was opened
     active = table[~table["is_archived"]]
     exempt = active["stale_note"].str.startswith("exempt")
     cells = (
@@ -56,7 +57,7 @@ def health_table(rows: pd.DataFrame, scope: str) -> None:
         views.shown(rows),
         column_config={
             "activity": st.column_config.LineChartColumn(
-                ui.column_label("activity"), y_min=0, width="small"
+                ui.column_label("activity"), y_min=0, width="medium"
             ),
             "attention_score": st.column_config.NumberColumn(
                 ui.column_label("attention_score"), format="%d"
@@ -68,7 +69,10 @@ def health_table(rows: pd.DataFrame, scope: str) -> None:
                 ui.column_label("last_release_at"), format="YYYY-MM-DD"
             ),
             "attention_reasons": st.column_config.TextColumn(
-                ui.column_label("attention_reasons"), width="large"
+                ui.column_label("attention_reasons"),
+                width="medium",
+                help="Every rule the repository breaks, with its points (the drill-down below "
+                "spells them out for one repository).",
             ),
         },
     )

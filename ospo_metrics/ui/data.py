@@ -25,7 +25,12 @@ def _context() -> Context:
 
 
 def context() -> Context:
-    """The app's context; a broken configuration or database stops the page with the reason."""
+    """The app's context; a broken configuration or database stops the page with the reason.
+    A page opened without app.py (a deep link before navigation existed) is checked for
+    sign-in here first."""
+    from ospo_metrics import signin
+
+    signin.ensure_checked()
     try:
         return _context()
     except (ConfigError, DatabaseError) as exc:

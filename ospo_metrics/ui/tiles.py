@@ -16,11 +16,14 @@ from ospo_metrics.ui.state import PERIOD_WORDS
 SPARKLINE_PERIODS = 12
 TILES_PER_ROW = 6
 
-# Labels wrap instead of being cut with an ellipsis, however narrow the column.
+# Labels and values wrap instead of being cut with an ellipsis, however narrow the column.
 TILE_STYLE = """<style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   height: auto !important;
+}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 </style>"""
 
@@ -73,6 +76,7 @@ def kpi_tile(kpi_id: str, data: Frames, period: str, now: pd.Timestamp | None = 
 
 def kpi_tiles(kpi_ids: tuple[str, ...], data: Frames, period: str) -> None:
     """KPI tiles, at most TILES_PER_ROW to a row."""
+    style()  # titles wrap, never cut, even where app.py's style did not run (a deep link)
     now = current_time()
     for first in range(0, len(kpi_ids), TILES_PER_ROW):
         row = kpi_ids[first : first + TILES_PER_ROW]
