@@ -27,6 +27,7 @@ def project(tmp_path, monkeypatch):
     config.write_text(f"repositories:\n  - path: {repo.path}\n    name: acme/widgets\n")
     monkeypatch.setenv("OSPO_CONFIG", str(config))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setattr("ospo_metrics.cli.collect._snapshot", lambda context: None)
     return tmp_path
 
 
