@@ -260,8 +260,8 @@ def _commit(tokens: list[str], read_object: Callable[[str], bytes] | None) -> Gi
         deletions=deletions,
         files_changed=files,
         binary_files=binary,
-        signed_off_by=_people(sob),
-        co_authors=_people(coauth),
+        signed_off_by=trailer_people(sob),
+        co_authors=trailer_people(coauth),
         subject=subject,
         repairs=tuple(repairs),
     )
@@ -284,7 +284,7 @@ def numstat(block: str) -> tuple[int, int, int, int]:
     return additions, deletions, files, binary
 
 
-def _people(trailers: str) -> tuple[tuple[str, str], ...]:
+def trailer_people(trailers: str) -> tuple[tuple[str, str], ...]:
     people = []
     for value in trailers.split("\n"):
         match = _PERSON_RE.match(value)

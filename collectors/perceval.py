@@ -7,11 +7,18 @@ Every Perceval item is an envelope (`backend_name`, `category`, `origin`, `uuid`
 writes them exactly as a collection would.
 
 The git collector's definitions hold here too, so both give the same rows:
-- a merge commit counts no lines and no files (Perceval lists its diff against the first
-  parent: `git log -c`); a binary file counts as a file and a binary file, no lines;
-- the subject is the first line of the message; Signed-off-by and Co-authored-by come from
-  Perceval's parsed trailers.
-Perceval does not apply `.mailmap`: identities are taken as Perceval printed them.
+- a merge commit counts no lines and no files (Perceval prints its combined diff, `git log
+  -c`); a binary file counts as a file and a binary file, no lines;
+- the subject is git's `%s`: the first paragraph of the message, its lines joined by a space;
+- Signed-off-by and Co-authored-by are read from the message's trailer block as git reads it
+  (the last paragraph, not the subject; all trailer lines, or a `Signed-off-by: ` and at
+  least a quarter of trailer lines), not from Perceval's own lists, which take any
+  `Key: value` line anywhere in the message; a value without `<e-mail>` is no one.
+What cannot match: Perceval runs `git log -C`, so a file copied from a file changed in the
+same commit counts only its difference to that file, where the git collector counts all its
+lines as added; the data holds no way back. Such commits are counted (`copies`). Identities
+are those Perceval printed: its bare clone applies the repository's `.mailmap` at HEAD, as
+the git collector does, but not a `mailmap.file` of the collecting machine.
 
 A file is parsed whole before anything is returned, so a malformed one yields nothing but its
 name and the reason.
@@ -29,10 +36,13 @@ from urllib.parse import urlsplit
 
 from collectors.base import CollectorError
 from collectors.github.items import Activity, Actor, IssueItem, parse_time
-from collectors.gitlog import GitCommit, clean_email, clean_name
+from collectors.gitlog import GitCommit, clean_email, clean_name, trailer_people
 
 _PERSON_RE = re.compile(r"^\s*(?P<name>.*?)\s*<(?P<email>[^>]*)>\s*$")
 _SHA_RE = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+# git's trailer token: letters, digits and '-', then optional blanks, then the separator.
+_TRAILER_RE = re.compile(r"^(?P<key>[A-Za-z0-9-]+)[ \t]*:(?P<value>.*)$")
+_GIT_PREFIXES = ("Signed-off-by: ", "(cherry picked from commit ")
 SUPPORTED = {("git", "commit"), ("github", "issue"), ("github", "pull_request")}
 
 
@@ -46,6 +56,7 @@ class PercevalFile:
 
     commits: dict[str, list[GitCommit]] = field(default_factory=dict)
     issues: dict[str, list[IssueItem]] = field(default_factory=dict)
+    copies: int = 0  # commits whose line counts are Perceval's (`-C` copies), see above
 
     @property
     def count(self) -> int:
@@ -63,8 +74,9 @@ def repository_name(origin: str) -> str:
     return segments[-1] if segments else origin
 
 
-def _items(text: str, source: str) -> list[dict[str, Any]]:
-    """Every JSON object of the file: one per line, or Perceval's indented objects in a row."""
+def _items(text: str, source: str) -> list[tuple[int, dict[str, Any]]]:
+    """Every JSON object of the file with the line it starts on: one per line, or Perceval's
+    indented objects in a row."""
     decoder = json.JSONDecoder()
     items, position = [], 0
     while True:
@@ -72,6 +84,7 @@ def _items(text: str, source: str) -> list[dict[str, Any]]:
             position += 1
         if position == len(text):
             return items
+        start = text.count("\n", 0, position) + 1
         try:
             item, position = decoder.raw_decode(text, position)
         except json.JSONDecodeError as exc:
@@ -80,11 +93,10 @@ def _items(text: str, source: str) -> list[dict[str, Any]]:
                 f"{source}: line {line}: not JSON ({exc.msg}); is the file complete?"
             ) from None
         if not isinstance(item, dict):
-            line = text.count("\n", 0, position) + 1
             raise PercevalFormatError(
-                f"{source}: line {line}: a {type(item).__name__}, not a Perceval item"
+                f"{source}: line {start}: a {type(item).__name__}, not a Perceval item"
             )
-        items.append(item)
+        items.append((start, item))
 
 
 def _need(data: dict, key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -106,7 +118,55 @@ def _git_date(text: str) -> datetime:
     return datetime.strptime(" ".join(text.split()), "%a %b %d %H:%M:%S %Y %z")
 
 
-def _commit(data: dict) -> GitCommit:
+def subject(message: str) -> str:
+    """git's `%s`: the first paragraph, its lines right-trimmed and joined by a space."""
+    lines = message.lstrip("\n").split("\n")
+    out = []
+    for line in lines:
+        if not line.strip():
+            break
+        out.append(line.rstrip())
+    return " ".join(out)
+
+
+def trailers(message: str) -> list[tuple[str, str]]:
+    """(key, value) of the message's trailer block, found as git finds it (trailer.c): the
+    last paragraph after the subject's, when it is all trailers (and continuation lines), or
+    has a git-generated one (`Signed-off-by: `) and trailers are at least a quarter of it."""
+    lines = message.rstrip().lstrip("\n").split("\n")
+    first_end = next((i for i, line in enumerate(lines) if not line.strip()), None)
+    if first_end is None:
+        return []  # only a subject: git reads no trailers there
+    start = len(lines)
+    while start > first_end and lines[start - 1].strip():
+        start -= 1
+    found: list[tuple[str, str]] = []
+    trailer = other = 0
+    generated = False
+    last = None  # the kind of the last line that is not a continuation
+    for line in lines[start:]:
+        match = _TRAILER_RE.match(line)
+        if line.startswith(_GIT_PREFIXES) or match:
+            generated = generated or line.startswith(_GIT_PREFIXES)
+            trailer, last = trailer + 1, "trailer"
+            found += [(match["key"], match["value"].strip())] if match else []
+        elif line[:1].isspace() and last == "trailer":
+            if found:  # unfolded into the trailer above, as `unfold=true` prints it
+                key, value = found[-1]
+                found[-1] = (key, f"{value} {line.strip()}".strip())
+        else:
+            other += 1
+            last = last if line[:1].isspace() else "other"
+    if (trailer and not other) or (generated and trailer * 3 >= other):
+        return found
+    return []
+
+
+def _people_of(pairs: list[tuple[str, str]], key: str) -> tuple[tuple[str, str], ...]:
+    return trailer_people("\n".join(v for k, v in pairs if k.lower() == key.lower()))
+
+
+def _commit(data: dict) -> tuple[GitCommit, bool]:
     sha = _need(data, "commit", str, "commit")
     if not _SHA_RE.fullmatch(sha):
         raise ValueError(f"commit: {sha[:80]!r} is not a commit id")
@@ -115,9 +175,11 @@ def _commit(data: dict) -> GitCommit:
     author_name, author_email = _person(_need(data, "Author", str, where))
     committer_name, committer_email = _person(_need(data, "Commit", str, where))
     additions = deletions = files = binary = 0
+    copied = False
     if len(parents) < 2:  # the git collector counts no lines for a merge
         for entry in _need(data, "files", list, where):
             files += 1
+            copied = copied or str(entry.get("action", "")).startswith("C")
             added, removed = entry.get("added", "-"), entry.get("removed", "-")
             if added == "-" or removed == "-":
                 binary += 1
@@ -125,7 +187,10 @@ def _commit(data: dict) -> GitCommit:
                 additions += int(added)
                 deletions += int(removed)
     message = data.get("message") or ""
-    return GitCommit(
+    if not isinstance(message, str):
+        raise ValueError(f"{where}: `message` is {message!r}")
+    found = trailers(message)
+    commit = GitCommit(
         sha=sha,
         parents=parents,
         author_name=author_name,
@@ -138,10 +203,11 @@ def _commit(data: dict) -> GitCommit:
         deletions=deletions,
         files_changed=files,
         binary_files=binary,
-        signed_off_by=tuple(_person(p) for p in data.get("Signed-off-by") or ()),
-        co_authors=tuple(_person(p) for p in data.get("Co-authored-by") or ()),
-        subject=message.split("\n", 1)[0].strip(),
+        signed_off_by=_people_of(found, "Signed-off-by"),
+        co_authors=_people_of(found, "Co-authored-by"),
+        subject=subject(message),
     )
+    return commit, copied
 
 
 def _activity(kind: str, raw: dict, time_key: str) -> Activity | None:
@@ -192,24 +258,31 @@ def _issue(data: dict, category: str) -> IssueItem:
 def parse_perceval(text: str, source: str) -> PercevalFile:
     """Parse a whole Perceval output; raises PercevalFormatError naming `source` and the item."""
     out = PercevalFile()
-    for index, item in enumerate(_items(text, source), start=1):
+    for line, item in _items(text, source):
         backend = str(item.get("backend_name", "")).lower()
         category = item.get("category")
         if (backend, category) not in SUPPORTED:
             raise PercevalFormatError(
-                f"{source}: item {index}: {item.get('backend_name')!r} {category!r} is not a "
+                f"{source}: line {line}: {item.get('backend_name')!r} {category!r} is not a "
                 "Perceval git commit, GitHub issue or GitHub pull request"
             )
         data, origin = item.get("data"), item.get("origin")
         if not isinstance(data, dict) or not isinstance(origin, str) or not origin:
-            raise PercevalFormatError(f"{source}: item {index}: no `data` or `origin`")
+            raise PercevalFormatError(f"{source}: line {line}: no `data` or `origin`")
+        updated = item.get("updated_on")
+        if not isinstance(item.get("uuid"), str) or not isinstance(updated, int | float):
+            raise PercevalFormatError(
+                f"{source}: line {line}: no `uuid` or `updated_on`: not a Perceval envelope"
+            )
         try:
             if backend == "git":
-                out.commits.setdefault(origin, []).append(_commit(data))
+                commit, copied = _commit(data)
+                out.commits.setdefault(origin, []).append(commit)
+                out.copies += copied
             else:
                 out.issues.setdefault(origin, []).append(_issue(data, category))
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise PercevalFormatError(f"{source}: item {index}: {exc}") from None
+            raise PercevalFormatError(f"{source}: line {line}: {exc}") from None
     if not out.count:
         raise PercevalFormatError(f"{source}: no Perceval items in the file")
     return out

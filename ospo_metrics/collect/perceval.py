@@ -141,6 +141,8 @@ def import_perceval_files(
                 raise outcome
             result.items_seen = outcome.count
             result.items_written = _store(engine, outcome, joined, bots, repository)
+            if outcome.copies:  # line counts that cannot be the git collector's (see there)
+                result.details["copies"] = outcome.copies
             result.status = "ok"
         except CollectorError as exc:
             result.status, result.error = "failed", str(exc)
