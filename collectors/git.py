@@ -14,6 +14,7 @@ the same history gives the same line counts on every machine. Commands that talk
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import queue
@@ -28,7 +29,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from collectors.base import CollectorError
 from collectors.gitlog import LOG_OPTIONS, GitCommit, LogStream, parse_log
@@ -104,6 +105,24 @@ def strip_credentials(url: str) -> str:
             host = f"{host}:{parts.port}"
         return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
     return url
+
+
+def credentials_apart(url: str) -> tuple[str, dict[str, str]]:
+    """Split `https://user:secret@host/…` into the URL without them and the environment that
+    gives them to git as an HTTP header for that host only, so they never reach the mirror's
+    `.git/config` (a 0644 file) or git's command line (the process list)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.password is None:
+        return url, {}  # an ssh user name, or no user at all: nothing secret in the URL
+    user, password = unquote(parts.username or ""), unquote(parts.password)
+    clean = strip_credentials(url)
+    basic = base64.b64encode(f"{user}:{password}".encode()).decode()
+    netloc = urlsplit(clean).netloc
+    return clean, {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"http.{parts.scheme}://{netloc}/.extraHeader",
+        "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}",
+    }
 
 
 class GitRepository:
@@ -452,7 +471,9 @@ def prepare_repository(source: GitSource, cache_dir: Path) -> GitRepository:
     if not source.url:
         raise CollectorError(f"{source.name}: neither a path nor a URL is configured")
     mirror = cache_dir / (source.name.replace("/", "__") + ".git")
-    refresh_mirror(mirror, source.url)
+    # follow_url: a mirror cloned by an earlier version kept the credentials in its config.
+    url, credentials = credentials_apart(source.url)
+    refresh_mirror(mirror, url, extra_env=credentials, follow_url=True)
     return GitRepository(mirror)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -307,3 +310,48 @@ def test_credentials_in_a_clone_url_never_reach_errors_or_the_database(engine, t
     assert token not in result.error and "127.0.0.1:9/a.git" in result.error
     with Session(engine) as session:
         assert token not in (session.scalar(select(CollectionRun.error)) or "")
+
+
+def test_credentials_in_a_clone_url_stay_out_of_the_mirror_and_the_process_list(
+    engine, tmp_path, monkeypatch
+):
+    from github_fake import FakeGitHub
+    from github_fake.model import GitHubModel
+
+    work = GitRepo.init(tmp_path / "work")
+    work.commit("first", {"README.md": "hi\n"}, author=JANE, date="2024-01-01T10:00:00Z")
+    work.commit("second", {"a.py": "x = 1\n"}, author=JANE, date="2024-01-02T10:00:00Z")
+    model = GitHubModel()
+    model.add_org("acme")
+    model.add_repo("acme", "private", git_dir=work.path / ".git", visibility="private")
+    # A real git behind a wrapper that writes down every command line git is started with.
+    argv_log = tmp_path / "argv.log"
+    real_git = git_module.shutil.which("git")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "git").write_text(
+        f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{argv_log}"\nexec "{real_git}" "$@"\n'
+    )
+    (bin_dir / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    cache = tmp_path / "cache"
+    with FakeGitHub(model) as server:
+        host = server.url.removeprefix("http://")
+        with_token = f"http://x-access-token:{server.token}@{host}/acme/private.git"
+        # A mirror an earlier version cloned with the credential in its remote URL is cleaned.
+        old = cache / "acme__private.git"
+        subprocess.run(["git", "clone", "--mirror", "-q", with_token, str(old)], check=True)
+        argv_log.write_text("")
+        source = GitSource(name="acme/private", url=with_token)
+        first = collect_git(engine, source, bots=BOTS, cache_dir=cache)
+        assert first.status == "ok" and first.items_written == 2, first.error
+        shutil.rmtree(old)  # and a new mirror never gets it
+        second = collect_git(engine, source, bots=BOTS, cache_dir=cache)
+        assert second.status == "unchanged", second.error
+    assert "acme/private.git" in argv_log.read_text()
+    assert server.token not in argv_log.read_text()
+    for path in cache.rglob("*"):
+        if path.is_file():
+            assert server.token.encode() not in path.read_bytes(), path
+    config = (cache / "acme__private.git" / "config").read_text()
+    assert f"url = {server.url}/acme/private.git" in config

@@ -132,7 +132,8 @@ def test_a_run_left_running_by_a_killed_process_is_marked_abandoned(tmp_path, mo
 
     # The next start (here: the dashboard's) marks it, and Data sources shows it as a problem.
     config = tmp_path / "ospo.yml"
-    config.write_text("repositories: []\n", encoding="utf-8")
+    # The run's source is still configured (a source taken out of the config is no failure).
+    config.write_text("repositories:\n  - github: acme/widgets\n", encoding="utf-8")
     monkeypatch.setenv("OSPO_CONFIG", str(config))
     monkeypatch.setenv("DATABASE_URL", url)
     st.cache_data.clear()

@@ -186,7 +186,8 @@ def test_login_with_a_real_provider_and_the_allowlist(tmp_path, provider, pixel)
         encoding="utf-8",
     )
     config = tmp_path / "ospo.yml"
-    config.write_text("repositories: []\n", encoding="utf-8")
+    # The failing source is configured: only configured sources show as failing.
+    config.write_text("repositories:\n  - github: acme/widgets\n", encoding="utf-8")
     database = f"sqlite:///{tmp_path / 'app.db'}"
     engine = open_database(database)
     hostile = (
