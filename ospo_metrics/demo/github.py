@@ -130,7 +130,7 @@ PROFILES = (
         "docs",
         "Documentation site with many drive-by contributors",
         ("documentation",),
-        "CC-BY-4.0",
+        "CC0-1.0",
         items_per_week=3,
         pr_share=0.6,
         response_hours=40,

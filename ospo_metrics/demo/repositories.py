@@ -115,6 +115,10 @@ class _Spec:
     end_days_ago: int
     community: Community
     mailmap: str | None = None
+    license: str | None = "Apache-2.0"  # the LICENSE text (the GitHub profile says the same)
+    # Community files of the first commit: what the compliance checks find (some are missing
+    # on purpose, so the Compliance page has gaps to show).
+    files: tuple[str, ...] = ()
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -183,6 +187,8 @@ def _specs(today: date) -> list[_Spec]:
                 extra_contributors=people["sam"] + people["priya"] + people["marek"],
             ),
             _WIDGETS_MAILMAP,
+            license="MIT",
+            files=("CONTRIBUTING.md", "CODE_OF_CONDUCT.md", "SECURITY.md", ".github/CODEOWNERS"),
         ),
         _Spec(
             "cloud-operator",
@@ -202,6 +208,7 @@ def _specs(today: date) -> list[_Spec]:
                 signoff_share=0.9,
                 extra_contributors=people["marek"],
             ),
+            files=("CONTRIBUTING.md", ".github/CODE_OF_CONDUCT.md", "SECURITY.md"),
         ),
         _Spec(
             "cloud-cli",
@@ -220,6 +227,7 @@ def _specs(today: date) -> list[_Spec]:
                 bot_share=0.4,
                 merge_share=0.06,
             ),
+            files=("CONTRIBUTING.md", "CODE_OF_CONDUCT.md"),
         ),
         _Spec(
             "docs",
@@ -241,6 +249,8 @@ def _specs(today: date) -> list[_Spec]:
                 binary_share=0.1,
                 extra_contributors=people["priya"][1:],
             ),
+            license="CC0-1.0",  # a documentation license, not OSI-approved
+            files=("docs/CONTRIBUTING.md",),
         ),
         _Spec(
             "legacy-tool",
@@ -258,8 +268,31 @@ def _specs(today: date) -> list[_Spec]:
                 bot_share=0.08,
                 extra_contributors=people["marek"][:1],
             ),
+            license="MIT",
         ),
     ]
+
+
+def _community_file(path: str, spec: _Spec) -> str:
+    """A short, plausible text for one of the demo's community files."""
+    project = f"{DEMO_ORG_LOGIN}/{spec.name}"
+    name = path.rsplit("/", 1)[-1]
+    if name == "CODEOWNERS":
+        return "* @acme-demo/maintainers\n"
+    if name.startswith("CONTRIBUTING"):
+        return (
+            f"# Contributing to {project}\n\nOpen an issue before a large change. Pull requests "
+            "need a review from a maintainer and a `Signed-off-by` line.\n"
+        )
+    if name.startswith("CODE_OF_CONDUCT"):
+        return (
+            f"# Code of conduct\n\n{project} follows the Contributor Covenant, version 2.1. "
+            "Report incidents to conduct@acme-demo.example.\n"
+        )
+    return (
+        "# Security policy\n\nReport vulnerabilities privately to security@acme-demo.example; "
+        "we answer within two working days.\n"
+    )
 
 
 def _scaled(spec: _Spec, scale: float) -> tuple[int, Community]:
@@ -346,6 +379,8 @@ def build_demo_repositories(
                     end=_at(today - timedelta(days=spec.end_days_ago), 20),
                     community=community,
                     language=spec.language,
+                    license_id=spec.license,
+                    extra_files={path: _community_file(path, spec) for path in spec.files},
                 )
                 write_repository(path, history, mailmap=spec.mailmap)
                 _write_marker(path, fingerprint)

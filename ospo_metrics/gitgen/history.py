@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 from ospo_metrics.gitgen.writer import (
     DEPENDABOT,
@@ -425,8 +426,12 @@ class _History:
         community: Community,
         language: str,
         n_paths: int,
+        license_id: str | None,
+        extra_files: Mapping[str, str],
     ) -> None:
         self.rng = rng = random.Random(seed)
+        self.license_text = license_text(license_id) if license_id else None
+        self.extra_files = dict(extra_files)
         self.n = n
         self.start = _ceil_second(start.astimezone(UTC))
         self.community = community
@@ -612,9 +617,11 @@ class _History:
         changes: dict[str, FileContent] = {
             self.deps_file: self._deps_content(),
             "CHANGELOG.md": "\n".join(self.changelog) + "\n",
-            "LICENSE": "Apache License, Version 2.0 (demo placeholder)\n",
             ".gitignore": "__pycache__/\nnode_modules/\n/build/\n",
         }
+        if self.license_text is not None:
+            changes["LICENSE"] = self.license_text
+        changes.update(self.extra_files)  # never edited later: they are not in the path pool
         for path in ("README.md", *self.pool[:12]):
             lines = self._lines(path, self.rng.randint(5, 40))
             files[path] = lines
@@ -909,6 +916,8 @@ def synthetic_history(
     community: Community | None = None,
     language: str = "python",
     n_paths: int = 300,
+    license_id: str | None = "Apache-2.0",
+    extra_files: Mapping[str, str] | None = None,
 ) -> Iterator[GenCommit]:
     """A deterministic, realistic-looking history of ``n_commits`` commits.
 
@@ -917,7 +926,9 @@ def synthetic_history(
     for direct pushes and are earlier for work that landed through review (squash/merge on
     GitHub, patches applied by a maintainer). Every side branch is merged before the end, so
     ``git rev-list --count HEAD`` is ``n_commits``. ``language`` is one of python, go,
-    typescript or docs and shapes the file tree.
+    typescript or docs and shapes the file tree. The first commit adds ``license_id``'s real
+    text as LICENSE (one of :data:`LICENSE_IDS`; None: no LICENSE file) and ``extra_files``
+    (path: text, e.g. CONTRIBUTING.md), which no later commit changes.
     """
     if n_commits < 1:
         raise ValueError("n_commits must be at least 1")
@@ -930,4 +941,19 @@ def synthetic_history(
     community = community or Community()
     if community.maintainers < 1:
         raise ValueError("a community needs at least one maintainer")
-    return _History(n_commits, seed, start, end, community, language, n_paths).commits()
+    if license_id is not None and license_id not in LICENSE_IDS:
+        raise ValueError(f"no text for license {license_id!r}; use one of {list(LICENSE_IDS)}")
+    return _History(
+        n_commits, seed, start, end, community, language, n_paths, license_id, extra_files or {}
+    ).commits()
+
+
+# Verbatim texts shipped beside this module: license detection must recognize them, as it
+# would a real repository's.
+_LICENSE_DIR = Path(__file__).with_name("licenses")
+LICENSE_IDS = ("Apache-2.0", "MIT", "CC0-1.0")
+
+
+def license_text(license_id: str) -> str:
+    """The verbatim text of one of :data:`LICENSE_IDS`."""
+    return (_LICENSE_DIR / f"{license_id}.txt").read_text(encoding="utf-8")
