@@ -106,13 +106,45 @@ def run_collection(env: dict[str, str], redis: str, workers: int) -> tuple[float
     )
     wall = time.perf_counter() - started
     for process in processes:
-        os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)  # a warm shutdown: idle workers exit at once
     for process in processes:
-        process.wait(60)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:  # once seen at 40 repositories; say so, go on
+            print(f"worker {process.pid} ignored SIGTERM for 60 s: killed", file=sys.stderr)
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
     jobs = sum(1 for line in done.stdout.splitlines() if line[:6] in ("git   ", "files "))
     if done.returncode != 0:
         print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
     return wall, children_cpu() - before_children, jobs
+
+
+def _env(config: Path, schema: str, postgres: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "OSPO_CONFIG": str(config),
+        "OSPO_QUEUE_NAME": f"bench-{schema}",
+        "DATABASE_URL": f"{postgres}?options=-csearch_path%3D{schema}",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def run_local(env: dict[str, str]) -> tuple[float, float, int]:
+    """The same collection as one plain `collect` process: what the queue's overhead adds to."""
+    before = children_cpu()
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CLI, "collect", "--no-progress", "--no-warm"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
+    jobs = sum(1 for line in done.stdout.splitlines() if line[:6] in ("git   ", "files "))
+    return wall, children_cpu() - before, jobs
 
 
 def main() -> int:
@@ -122,6 +154,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1/test")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument(
+        "--no-local", dest="local", action="store_false", help="skip the plain-collect baseline"
+    )
     args = parser.parse_args()
     admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
     with tempfile.TemporaryDirectory(prefix="ospo-queue-bench-") as folder:
@@ -142,17 +177,27 @@ def main() -> int:
         print("| workers | jobs | wall s | jobs/s | speed-up | workers' CPU s | PostgreSQL CPU s |")
         print("|---:|---:|---:|---:|---:|---:|---:|")
         base = None
+        if args.local:
+            schema = f"bench_{uuid.uuid4().hex[:10]}"
+            with admin.connect() as connection:
+                connection.execute(text(f'create schema "{schema}"'))
+            try:
+                env = _env(config, schema, args.postgres)
+                pg_before = server_cpu()
+                wall, cpu, jobs = run_local(env)
+                print(
+                    f"| no queue (plain collect) | {jobs} | {wall:.1f} | {jobs / wall:.1f} | "
+                    f"| {cpu:.1f} | {server_cpu() - pg_before:.1f} |",
+                    flush=True,
+                )
+            finally:
+                with admin.connect() as connection:
+                    connection.execute(text(f'drop schema "{schema}" cascade'))
         for count in args.workers:
             schema = f"bench_{uuid.uuid4().hex[:10]}"
             with admin.connect() as connection:
                 connection.execute(text(f'create schema "{schema}"'))
-            env = {
-                **os.environ,
-                "OSPO_CONFIG": str(config),
-                "OSPO_QUEUE_NAME": f"bench-{schema}",
-                "DATABASE_URL": f"{args.postgres}?options=-csearch_path%3D{schema}",
-                "PYTHONPATH": str(ROOT),
-            }
+            env = _env(config, schema, args.postgres)
             try:
                 pg_before = server_cpu()
                 wall, cpu, jobs = run_collection(env, args.redis, count)

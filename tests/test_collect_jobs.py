@@ -230,15 +230,21 @@ def start_worker(db_url: str, redis_url: str, *extra: str) -> subprocess.Popen:
     )
 
 
-def stop(workers: list[subprocess.Popen]) -> None:
+def stop(workers: list[subprocess.Popen]) -> list[int | None]:
+    """SIGTERM (a warm shutdown), as systemd sends it; the exit codes, None for a worker that
+    had to be killed after 20 s."""
     for worker in workers:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGTERM)
+    codes: list[int | None] = []
     for worker in workers:
         try:
-            worker.wait(30)
+            codes.append(worker.wait(20))
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+            codes.append(None)
+    return codes
 
 
 @pytest.mark.postgres
@@ -252,9 +258,10 @@ def test_two_workers_end_as_a_sequential_collection(
     try:
         status = main(["collect", "--queue", redis_url, "--no-progress", "--no-warm"])
     finally:
-        stop(workers)
+        codes = stop(workers)
     out = capsys.readouterr()
     assert status == 0, out
+    assert codes == [0, 0], "workers that ran jobs stop when told to (within 20 s)"
     assert current_dump(db_url) == expected
     lines = [line for line in out.out.splitlines() if line.startswith("git ")]
     assert len(lines) == 3, out.out  # acme/tool, and the two mirrored repositories

@@ -274,6 +274,28 @@ def _worker_count(connection) -> int:
     return len(Worker.all(connection=connection))
 
 
+def _worker_class() -> type:
+    from rq import Worker
+
+    class BoundedShutdownWorker(Worker):
+        """RQ's worker, whose shutdown does not wait out its command listener's poll.
+
+        RQ 3.0 polls its command channel every 60 s and, on shutdown, unsubscribes before it
+        stops that thread; redis-py 8 then joins the thread without a time limit. A listener
+        that saw the unsubscribe first waits the whole 60 s for a new subscription, so a
+        worker told to stop (SIGTERM from systemd, a deploy) hung for a minute. The listener
+        is a daemon thread: give it a second, then leave it to the process's exit.
+        """
+
+        def unsubscribe(self) -> None:
+            if self.pubsub_thread:
+                self.pubsub.unsubscribe()
+                self.pubsub_thread.stop(timeout=1)
+                self.pubsub.close()
+
+    return BoundedShutdownWorker
+
+
 def run_worker(
     connection,
     context: Context,
@@ -284,12 +306,10 @@ def run_worker(
     name: str | None = None,
 ) -> bool:
     """Work on the queue until stopped (or, with `burst`, until it is empty)."""
-    from rq import Worker
-
     global _worker_context
     context.engine.dispose()  # each work horse is forked: it opens connections of its own
     _worker_context = context
-    worker = Worker(
+    worker = _worker_class()(
         [_queue(connection)],
         connection=connection,
         name=name or f"ospo-metrics-{os.uname().nodename}-{os.getpid()}",
