@@ -12,6 +12,7 @@ from kpis.compliance import COMPLIANCE_KPIS
 from kpis.contributors import CONTRIBUTOR_KPIS
 from kpis.health import HEALTH_KPIS
 from kpis.kpi import KPI
+from kpis.libyears import LIBYEARS_KPIS
 from kpis.public_sector import PUBLIC_SECTOR_KPIS
 from kpis.responsiveness import RESPONSIVENESS_KPIS
 from kpis.supply_chain import SUPPLY_CHAIN_KPIS
@@ -24,6 +25,7 @@ FAMILIES: tuple[tuple[KPI, ...], ...] = (
     UPSTREAM_KPIS,
     COMPLIANCE_KPIS,
     SUPPLY_CHAIN_KPIS,
+    LIBYEARS_KPIS,
     PUBLIC_SECTOR_KPIS,
     HEALTH_KPIS,
 )

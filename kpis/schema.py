@@ -104,6 +104,18 @@ DEPENDENCIES_SCHEMA: dict[str, str] = {
     "source_repository": "str",  # github.com/OWNER/NAME where the package is developed
 }
 
+# What a package registry (deps.dev) says of the packages our SBOMs list (see kpis.libyears):
+# one row per package and version; a package the registry does not know (status "unknown")
+# or that was never answered ("failed") has one row without a version.
+PACKAGE_RELEASES_SCHEMA: dict[str, str] = {
+    "ecosystem": "str",  # the purl type, as the dependencies frame has it
+    "name": "str",  # the package name, as the dependencies frame has it
+    "status": "str",  # found | unknown | failed
+    "version": "str",
+    "published_at": UTC_TIMESTAMP,  # NaT: the registry gives no date
+    "is_default": "bool",  # the registry's latest (default) version
+}
+
 # Project health (see kpis.health): what a repository is and what was published from it.
 REPOSITORY_DETAILS_SCHEMA: dict[str, str] = {
     "repo": "str",
@@ -186,6 +198,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "scorecard": SCORECARD_SCHEMA,
     "sboms": SBOMS_SCHEMA,
     "dependencies": DEPENDENCIES_SCHEMA,
+    "package_releases": PACKAGE_RELEASES_SCHEMA,
     "contributions": CONTRIBUTIONS_SCHEMA,
     "repository_details": REPOSITORY_DETAILS_SCHEMA,
     "releases": RELEASES_SCHEMA,
@@ -281,6 +294,7 @@ class Frames:
     scorecard: pd.DataFrame = field(default_factory=lambda: empty("scorecard"))
     sboms: pd.DataFrame = field(default_factory=lambda: empty("sboms"))
     dependencies: pd.DataFrame = field(default_factory=lambda: empty("dependencies"))
+    package_releases: pd.DataFrame = field(default_factory=lambda: empty("package_releases"))
     repository_details: pd.DataFrame = field(default_factory=lambda: empty("repository_details"))
     releases: pd.DataFrame = field(default_factory=lambda: empty("releases"))
     contributions: pd.DataFrame = None  # type: ignore[assignment]  # set in __post_init__

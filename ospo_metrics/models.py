@@ -363,6 +363,46 @@ class SbomComponent(Base):
     source_repository: Mapped[str | None] = mapped_column(Text)  # upstream VCS URL, if given
 
 
+class RegistryPackage(Base):
+    """A package our SBOMs list, as a package registry index (deps.dev) knows it.
+
+    Keyed on the purl type and name as the SBOM components write them, so components join
+    without re-parsing purls. `status` is the last answer: found, unknown (the registry does not
+    know the package: a 404) or failed (never answered; `error` says why). A later failure keeps
+    the last answer and only sets `error`; `fetched_at` is the last answer's time.
+    """
+
+    __tablename__ = "registry_packages"
+    __table_args__ = (UniqueConstraint("ecosystem", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ecosystem: Mapped[str] = mapped_column(String(64))  # the purl type: npm, pypi, ...
+    name: Mapped[str] = mapped_column(String(512))  # as the SBOM components name it
+    source: Mapped[str] = mapped_column(String(32))  # the registry index: deps.dev
+    system: Mapped[str] = mapped_column(String(16))  # the registry's system: NPM, PYPI, ...
+    registry_name: Mapped[str] = mapped_column(String(512))  # the name asked for
+    status: Mapped[str] = mapped_column(String(16))  # found | unknown | failed
+    default_version: Mapped[str | None] = mapped_column(String(255))
+    fetched_at: Mapped[datetime | None]
+    attempted_at: Mapped[datetime]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class RegistryVersion(Base):
+    """One released version of a registry package and when it was published."""
+
+    __tablename__ = "registry_versions"
+    __table_args__ = (UniqueConstraint("package_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(
+        ForeignKey("registry_packages.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[str] = mapped_column(String(255))
+    published_at: Mapped[datetime | None]  # None: the registry gives no date
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class CollectionRun(Base):
     """One run of one collector over one target: what it saw and wrote, its cursor, its error."""
 

@@ -107,6 +107,7 @@ def test_chaoss_references_and_directions() -> None:
         "sbom_coverage",
         "denied_license_dependencies",
         "review_license_dependencies",
+        "libyears_coverage",
         "publishing_ratio",
         "external_organization_contributions",
         "partner_organizations",

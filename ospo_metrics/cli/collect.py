@@ -179,6 +179,9 @@ def report_results(results: list[RunResult]) -> int:
         print(line)
     for r in failed:
         print(f"error: {r.collector} {r.target}: {redact(r.error)}", file=sys.stderr)
+    for r in results:  # a run that went on past some items' errors (e.g. one package)
+        if r.error and r.status not in ("failed", "partial"):
+            print(f"warning: {r.collector} {r.target}: {redact(r.error)}", file=sys.stderr)
     partial = [r for r in results if r.status == "partial"]
     for r in partial:
         print(f"stopped: {r.collector} {r.target}: {redact(r.error)}", file=sys.stderr)

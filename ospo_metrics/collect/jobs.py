@@ -10,6 +10,9 @@ plain `collect` runs, restricted to its target, so any split ends in the same da
    memberships close and whose upstream pull requests are searched.
 2. ``mirrors``: each organization repository the GitHub listing stored: mirrored and mined.
 3. ``compliance``: required files, OpenSSF Scorecard and GitHub's SBOM, per repository.
+4. ``registry``: one ``releases`` job asking deps.dev about the packages the stored SBOMs
+   list (for libyears; opt-in). One job, after the SBOMs, because it reads all of them and
+   asks one third party: splitting it would only ask about shared packages twice.
 
 A phase is planned when it starts, from what the previous one stored (the mirrors phase needs
 the listing). A job holds a lock on its source and target while it runs, so two workers never
@@ -32,8 +35,8 @@ from collectors.base import RunResult
 from ospo_metrics.context import Context
 from ospo_metrics.store.locks import lock_key
 
-PHASES = ("sources", "mirrors", "compliance")
-SOURCES = ("git", "github", "mirror", "files", "scorecard", "sbom")
+PHASES = ("sources", "mirrors", "compliance", "registry")
+SOURCES = ("git", "github", "mirror", "files", "scorecard", "sbom", "releases")
 COMPLIANCE = ("files", "scorecard", "sbom")
 
 
@@ -57,6 +60,8 @@ def plan_phase(context: Context, phase: str, source: str = "all", only: str | No
         return _mirrors_phase(context, source, only)
     if phase == "compliance":
         return _compliance_phase(context, source, only)
+    if phase == "registry":
+        return _registry_phase(context, source, only)
     raise ValueError(f"unknown phase {phase!r}")
 
 
@@ -113,6 +118,13 @@ def _compliance_phase(context: Context, source: str, only: str | None) -> list[J
     return jobs
 
 
+def _registry_phase(context: Context, source: str, only: str | None) -> list[JobSpec]:
+    settings = context.config.compliance.registry
+    if source not in ("all", "releases") or not settings.fetch or context.is_demo:
+        return []
+    return [JobSpec("releases", only or "*")]
+
+
 def run_job(
     context: Context, job: JobSpec, env: Mapping[str, str] | None = None
 ) -> list[RunResult]:
@@ -144,6 +156,10 @@ def _dispatch(context: Context, job: JobSpec, env: Mapping[str, str]) -> list[Ru
         from ospo_metrics.compliance.collect import collect_compliance_sources
 
         return collect_compliance_sources(context, job.source, only=job.target)
+    if job.source == "releases":
+        from ospo_metrics.compliance.releases import fetch_releases
+
+        return fetch_releases(context, only=None if job.target == "*" else job.target)
     raise ValueError(f"unknown source {job.source!r}")
 
 

@@ -6,7 +6,8 @@ from collectors.base import RunResult
 from ospo_metrics.context import Context
 
 # Sources `collect` accepts by name; `all` runs every one.
-COMPLIANCE_SOURCES = ("files", "scorecard", "sbom")
+# `releases` (package release dates for libyears) reads the stored SBOMs, so it runs last.
+COMPLIANCE_SOURCES = ("files", "scorecard", "sbom", "releases")
 
 
 def collect_compliance_sources(
@@ -26,4 +27,8 @@ def collect_compliance_sources(
         from ospo_metrics.compliance.sbom import fetch_github_sboms
 
         results += fetch_github_sboms(context, only=only)
+    if source in ("all", "releases"):
+        from ospo_metrics.compliance.releases import fetch_releases
+
+        results += fetch_releases(context, only=only)
     return results

@@ -21,6 +21,8 @@ from ospo_metrics.models import (
     CollectionRun,
     ComplianceCheck,
     FileCheck,
+    RegistryPackage,
+    RegistryVersion,
     Repository,
     Sbom,
     SbomComponent,
@@ -220,6 +222,25 @@ def load_dependencies_frame(engine: Engine, config: Config) -> pd.DataFrame:
     return frame("dependencies", rows)
 
 
+def load_package_releases_frame(engine: Engine) -> pd.DataFrame:
+    """Every registry package with its versions (a package without versions: one row)."""
+    rows = _read(
+        engine,
+        select(
+            RegistryPackage.ecosystem,
+            RegistryPackage.name,
+            RegistryPackage.status,
+            RegistryVersion.version,
+            RegistryVersion.published_at,
+            RegistryVersion.is_default,
+        ).outerjoin(RegistryVersion, RegistryVersion.package_id == RegistryPackage.id),
+    )
+    if len(rows):
+        rows["published_at"] = pd.to_datetime(rows["published_at"], utc=True, format="ISO8601")
+        rows["is_default"] = rows["is_default"].astype("boolean").fillna(False)
+    return frame("package_releases", rows)
+
+
 class UpstreamMapError(ValueError):
     """The upstream mapping file cannot be read; the message names it and says why."""
 
@@ -267,6 +288,7 @@ def load_compliance_frames(engine: Engine, config: Config) -> dict[str, pd.DataF
         "scorecard": load_scorecard_frame(engine),
         "sboms": load_sboms_frame(engine),
         "dependencies": load_dependencies_frame(engine, config),
+        "package_releases": load_package_releases_frame(engine),
     }
 
 

@@ -26,6 +26,7 @@ DEFAULT_POLICY = [
     "SECURITY",
 ]
 DEFAULT_SCORECARD_API = "https://api.securityscorecards.dev"
+DEFAULT_DEPS_DEV_API = "https://api.deps.dev"
 
 
 def _check_name(value: str) -> str:
@@ -103,6 +104,24 @@ class SbomConfig(_Model):
     github_dependency_graph: bool = True
 
 
+class RegistryConfig(_Model):
+    """Package release dates from deps.dev, for libyears. Off unless turned on: it sends the
+    names of the packages our SBOMs list (nothing else) to a third party."""
+
+    fetch: bool = False
+    api_url: str = DEFAULT_DEPS_DEV_API
+    # A package fetched less than this many days ago is not asked about again.
+    refresh_days: int = Field(default=7, ge=0)
+
+    @field_validator("api_url")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://api.deps.dev")
+        return value
+
+
 class ComplianceConfig(_Model):
     """Policy: the checks each group requires (`default` for repositories in no listed group)."""
 
@@ -113,6 +132,7 @@ class ComplianceConfig(_Model):
     licenses: LicensePolicy = Field(default_factory=LicensePolicy)
     scorecard: ScorecardConfig = Field(default_factory=ScorecardConfig)
     sbom: SbomConfig = Field(default_factory=SbomConfig)
+    registry: RegistryConfig = Field(default_factory=RegistryConfig)
     # A reviewable YAML file mapping package URLs to their source repositories.
     upstream_map: str | None = None
 
@@ -180,6 +200,7 @@ __all__ = [
     "ComplianceConfig",
     "Exemption",
     "LicensePolicy",
+    "RegistryConfig",
     "SbomConfig",
     "ScorecardConfig",
     "compliance_issues",

@@ -32,6 +32,11 @@ from ospo_metrics.store.people import (
     merge_people,
     record_link,
 )
+from ospo_metrics.store.registry import (
+    record_registry_error,
+    registry_fetched,
+    write_registry_answer,
+)
 from ospo_metrics.store.runs import (
     RUN_FINISHED,
     finish_run,
@@ -65,6 +70,8 @@ __all__ = [
     "record_change",
     "record_link",
     "record_memberships",
+    "record_registry_error",
+    "registry_fetched",
     "replace_snapshot",
     "sbom_exists",
     "start_run",
@@ -78,6 +85,7 @@ __all__ = [
     "utcnow",
     "write_file_checks",
     "write_issues",
+    "write_registry_answer",
     "write_sbom",
     "write_scorecard",
 ]
