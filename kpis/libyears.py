@@ -35,7 +35,7 @@ DAYS_PER_YEAR = 365.25
 REGISTRY_ECOSYSTEMS = frozenset({"npm", "pypi", "maven", "golang", "cargo", "nuget"})
 COUNTED = "counted"
 LEFT_OUT = ("no_version", "unsupported", "not_fetched", "unknown_package", "unknown_version")
-PRERELEASE = r"(?i)(alpha|beta|\brc|[.\-]rc|\d(a|b|rc)\d|dev|pre|snapshot|canary|nightly|next)"
+PRERELEASE = r"(?i)(?:alpha|beta|\brc|[.\-]rc|\d(?:a|b|rc)\d|dev|pre|snapshot|canary|nightly|next)"
 _PURL_VERSION = r"@([^@/?#]+)(?:[?#].*)?$"
 
 REPOSITORY_COLUMNS = ["repo", "libyears", "basis", "components", COUNTED, *LEFT_OUT]
@@ -57,7 +57,8 @@ def used_version(purls: pd.Series) -> pd.Series:
     from urllib.parse import unquote
 
     found = purls.astype("str").str.extract(_PURL_VERSION, expand=False)
-    return found.map(lambda v: unquote(v) if isinstance(v, str) and v else None)
+    decoded = [unquote(v) if isinstance(v, str) and v else None for v in found]
+    return pd.Series(decoded, index=purls.index, dtype=object)
 
 
 def _basis(deps: pd.DataFrame) -> pd.DataFrame:

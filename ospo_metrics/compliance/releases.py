@@ -59,7 +59,7 @@ def sbom_packages(engine: Engine, only: str | None = None) -> list[tuple[str, st
             .where(Repository.full_name == only)
         )
     with Session(engine) as session:
-        return sorted(session.execute(query).tuples())
+        return sorted((ecosystem, name) for ecosystem, name in session.execute(query))
 
 
 def write_answer(
