@@ -62,5 +62,8 @@ widgets.scorecard_section(data, period, scope)
 st.subheader("Dependency licenses")
 widgets.dependency_section(data, period, scope)
 
+st.subheader("Libyears: how far our dependencies lag behind")
+widgets.libyears_section(data, period, scope)
+
 st.subheader("Dependencies we rely on but never contribute to")
 widgets.never_contributed_section(data, scope)

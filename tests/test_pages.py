@@ -398,3 +398,27 @@ def test_my_pages_on_the_demo_show_non_zero_executive_numbers(demo_app):
     assert not at.exception, at.exception
     at.selectbox(key="table").set_value("upstream").run()
     assert not at.exception and len(at.dataframe[3].value) > 0
+
+
+def test_compliance_page_on_the_demo_shows_libyears(demo_app):
+    """The demo's SBOM packages have release dates (no network): the libyears section shows
+    each repository's libyears and the dependencies lagging most, as the KPI functions say."""
+    from kpis.libyears import lagging_dependencies, repository_libyears
+    from ospo_metrics import read
+    from ospo_metrics.compliance.views import as_of
+
+    frames = read.context_frames(open_context())
+    expected = repository_libyears(frames, as_of(frames))
+    assert len(expected) and (expected["libyears"] > 0).all()
+    assert (expected["basis"] == "direct").all()  # the demo's SBOMs say what is direct
+    lagging = lagging_dependencies(frames, as_of(frames))
+    assert (lagging["libyears"] > 0).any() and lagging["latest_version"].notna().all()
+    at = run_app("pages/compliance.py")
+    tables = [d.value for d in at.dataframe]
+    shown = next(t for t in tables if "basis" in t.columns)
+    assert shown["repo"].tolist() == expected["repo"].tolist()
+    assert shown["libyears"].tolist() == expected["libyears"].tolist()
+    worst = next(t for t in tables if "latest_version" in t.columns)
+    assert worst.iloc[0]["package"] == lagging.iloc[0]["package"]
+    labels = {m.label for m in at.metric}
+    assert {"Libyears (median per repository)", "Dependencies with release data"} <= labels

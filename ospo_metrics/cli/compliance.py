@@ -21,6 +21,8 @@ VIEWS = (
     "dependencies",
     "never-contributed",
     "upstream-dependencies",
+    "libyears",
+    "libyears-dependencies",
 )
 
 

@@ -1,6 +1,7 @@
 """The demo's compliance part: the demo repositories' files read by the real collector, a few
-months of OpenSSF Scorecard results and two SBOMs per repository, all through the real parsers
-and the store (nothing here is written by hand into tables)."""
+months of OpenSSF Scorecard results, two SBOMs per repository and their packages' release
+dates (for libyears), all through the real parsers and the store (nothing here is written by
+hand into tables)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,23 @@ PACKAGES = (
     ("golang", "github.com/gridkit/gridkit", "v0.8.2", "MPL-2.0", "gridkit/gridkit"),
     ("cargo", "fastbytes", "0.5.1", "MIT OR Apache-2.0", "fastbytes/fastbytes"),
 )
+# Release history as deps.dev would give it: (latest version, days before today the version
+# used was published, days before today the latest was); None: deps.dev does not know it.
+RELEASES: dict[str, tuple[str, int, int] | None] = {
+    "kestrel": ("4.1.0", 1280, 150),
+    "pyforge": ("1.8.1", 200, 200),  # we use the latest
+    "tinyhttp": ("1.2.0", 730, 60),
+    "yamlette": ("2.3.0", 400, 100),
+    "chardetect": ("5.2.0", 900, 200),
+    "left-trim": ("1.0.3", 2000, 2000),
+    "quickjson": ("5.0.1", 1000, 30),
+    "copyleft-widget": ("0.4.0", 500, 300),
+    "mystery-utils": None,
+    "github.com/fluentlog/fluentlog": ("v1.9.0", 1100, 45),
+    "github.com/gridkit/gridkit": ("v0.8.2", 300, 300),
+    "fastbytes": ("0.7.0", 600, 90),
+}
+SYSTEMS = {"pypi": "PYPI", "npm": "NPM", "golang": "GO", "cargo": "CARGO"}
 CHECKS = (
     "Binary-Artifacts", "Branch-Protection", "CI-Tests", "Code-Review", "Dangerous-Workflow",
     "Dependency-Update-Tool", "Fuzzing", "License", "Maintained", "Pinned-Dependencies",
@@ -102,6 +120,41 @@ def _sbom(full_name: str, day: date, packages: list[tuple]) -> dict[str, Any]:
             {"ref": refs[0], "dependsOn": refs[4:]},
         ],
     }
+
+
+def _package_answer(ecosystem: str, name: str, version: str, today: date) -> dict[str, Any]:
+    """A deps.dev GetPackage answer for a demo package: an older release, the one we use,
+    and the latest (the default)."""
+    latest, used_days, latest_days = RELEASES[name]  # type: ignore[misc]
+
+    def item(number: str, days: int, default: bool) -> dict[str, Any]:
+        published = f"{(today - timedelta(days=days)).isoformat()}T12:00:00Z"
+        return {"versionKey": {"system": SYSTEMS[ecosystem], "name": name, "version": number},
+                "publishedAt": published, "isDefault": default}  # fmt: skip
+
+    versions = [item("0.0.1", used_days + 365, False), item(version, used_days, latest == version)]
+    if latest != version:
+        versions.append(item(latest, latest_days, True))
+    return {"packageKey": {"system": SYSTEMS[ecosystem], "name": name}, "versions": versions}
+
+
+def write_releases(context: Context, today: date) -> int:
+    """Release dates of the demo's packages, through deps.dev's parser and the store (the demo
+    never asks deps.dev: its packages exist nowhere)."""
+    from datetime import UTC, datetime
+
+    from collectors.depsdev import parse_package, registry_package
+    from ospo_metrics.compliance.releases import write_answer
+
+    written = 0
+    now = datetime.now(UTC)
+    for ecosystem, name, version, _license, _source in PACKAGES:
+        system, asked = registry_package(ecosystem, name)  # type: ignore[misc]
+        answer = None
+        if RELEASES[name] is not None:
+            answer = parse_package(_package_answer(ecosystem, name, version, today), "demo")
+        written += write_answer(context.engine, (ecosystem, name), system, asked, answer, now)
+    return written
 
 
 def write_compliance(context: Context, today: date) -> int:

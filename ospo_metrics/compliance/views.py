@@ -8,6 +8,7 @@ import pandas as pd
 
 from kpis.compliance import check_matrix, coverage_by_check, fix_first, last_seen
 from kpis.dependencies import dependency_contributions, never_contributed
+from kpis.libyears import lagging_dependencies, repository_libyears
 from kpis.schema import Frames
 from kpis.supply_chain import check_summary, license_violations, portfolio_scores
 
@@ -24,7 +25,8 @@ def compliance_view(
     """`matrix`, `fix-first`, `coverage`, `scorecard` (each repository's latest score) or
     `scorecard-checks` (the weakest checks first) or `dependencies` (denied and to-review
     licenses with the repositories pulling them in), `never-contributed` (the packages we use
-    most and never contributed to) or `upstream-dependencies` (all of them), as of
+    most and never contributed to) or `upstream-dependencies` (all of them), `libyears` (per
+    repository) or `libyears-dependencies` (the dependencies lagging most), as of
     :func:`as_of`."""
     moment = as_of(data)
     if view == "scorecard":
@@ -37,6 +39,10 @@ def compliance_view(
         return never_contributed(data, moment, upstream_map)
     if view == "upstream-dependencies":
         return dependency_contributions(data, moment, upstream_map)
+    if view == "libyears":
+        return repository_libyears(data, moment)
+    if view == "libyears-dependencies":
+        return lagging_dependencies(data, moment)
     matrix = check_matrix(data, moment)
     if view == "fix-first":
         return fix_first(matrix)

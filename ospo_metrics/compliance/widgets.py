@@ -198,3 +198,38 @@ def never_contributed_section(data: Frames, scope: str) -> None:
         return
     ui.table(table)
     ui.csv_button(table, "never-contributed", scope=scope)
+
+
+def libyears_section(data: Frames, period: str, scope: str) -> None:
+    """CHAOSS Libyears: per repository, and the dependencies lagging most."""
+    from kpis.libyears import lagging_dependencies, repository_libyears
+
+    if data.sboms.empty:
+        st.info("Needs SBOMs (see Dependency licenses above).", icon="📦")
+        return
+    if data.package_releases.empty:
+        st.info(
+            "No release dates yet: turn on `compliance.registry.fetch` (it sends the names of "
+            "the packages our SBOMs list to deps.dev) and run `ospo-metrics collect releases`.",
+            icon="⏳",
+        )
+        return
+    moment = as_of(data)
+    ui.kpi_tiles(("libyears", "libyears_coverage"), data, period)
+    st.caption(
+        "A dependency's libyears: the release date of the registry's latest version minus that "
+        "of the version we use (never below 0). A repository's: the sum over its newest SBOM's "
+        "direct dependencies (all of them when the SBOM does not say; `basis`). Release dates "
+        "from deps.dev; packages it does not know and versions it does not list are left out "
+        "and counted."
+    )
+    repositories = repository_libyears(data, moment)
+    ui.table(repositories)
+    ui.csv_button(repositories, "libyears-repositories", scope=scope)
+    st.markdown("**Dependencies lagging most** (the version used and the latest)")
+    lagging = lagging_dependencies(data, moment)
+    if lagging.empty:
+        st.success("No dependency with release data lags behind its latest release.", icon="✅")
+        return
+    ui.table(lagging.head(25))
+    ui.csv_button(lagging, "libyears-dependencies", scope=scope)

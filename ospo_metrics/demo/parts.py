@@ -52,6 +52,8 @@ DEMO_PARTS: list[DemoPart] = [
     DemoPart("github", 1, write="ospo_metrics.demo.write_github:write_github"),
     DemoPart("upstream", 1, write="ospo_metrics.demo.upstream:write_upstream"),
     DemoPart("compliance", 1, write="ospo_metrics.compliance.demo:write_compliance"),
+    # After the SBOMs: their packages' release dates (libyears), as deps.dev would give them.
+    DemoPart("releases", 1, write="ospo_metrics.compliance.demo:write_releases"),
     DemoPart("snapshots", 1, write="ospo_metrics.demo.snapshots:write_snapshots"),
 ]
 
