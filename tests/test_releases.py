@@ -3,6 +3,8 @@ SQLite and PostgreSQL: incremental, idempotent, resumable, errors per package.""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -192,6 +194,17 @@ def test_collect_stores_release_dates_and_errors_per_package(project, capsys) ->
         ]
         assert _packages(engine)["broken"] == ("found", "1.0.0", None)
         assert _counts(engine) == (7, 6)
+    capsys.readouterr()
+    assert main(["export", "package-releases"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 6 + 3  # six versions, and garbage, wrongshape and ghost without any
+    assert {r["status"] for r in rows if not r["version"]} == {"failed", "unknown"}
+    assert main(["export", "package-releases", "--since", "2022-01-01"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert sorted((r["name"], r["version"]) for r in rows) == [
+        ("'@scope/tool", "2.0.0"),  # a cell starting with @ is kept from running as a formula
+        ("left-pad", "1.3.0"),
+    ]
 
 
 def test_a_refresh_of_the_same_answers_writes_nothing(project) -> None:

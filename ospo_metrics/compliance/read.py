@@ -241,6 +241,30 @@ def load_package_releases_frame(engine: Engine) -> pd.DataFrame:
     return frame("package_releases", rows)
 
 
+def load_package_releases_table(engine: Engine) -> pd.DataFrame:
+    """The registry table as exported: each package's last answer and every version with its
+    release date (a package without versions: one row), by package and date."""
+    return _read(
+        engine,
+        select(
+            RegistryPackage.ecosystem,
+            RegistryPackage.name,
+            RegistryPackage.source,
+            RegistryPackage.system,
+            RegistryPackage.registry_name,
+            RegistryPackage.status,
+            RegistryPackage.default_version,
+            RegistryPackage.fetched_at,
+            RegistryPackage.error,
+            RegistryVersion.version,
+            RegistryVersion.published_at,
+            RegistryVersion.is_default,
+        )
+        .outerjoin(RegistryVersion, RegistryVersion.package_id == RegistryPackage.id)
+        .order_by(RegistryPackage.ecosystem, RegistryPackage.name, RegistryVersion.published_at),
+    )
+
+
 class UpstreamMapError(ValueError):
     """The upstream mapping file cannot be read; the message names it and says why."""
 

@@ -179,6 +179,21 @@ def _compliance(context, frames, scope, since, until) -> pd.DataFrame:
     return compliance_view(frames, "matrix")
 
 
+def _package_releases(context, frames, scope, since, until) -> pd.DataFrame:
+    from ospo_metrics.compliance.read import load_package_releases_table
+
+    table = load_package_releases_table(context.engine)
+    if len(table) and (since or until):
+        days = pd.to_datetime(table["published_at"], utc=True, format="ISO8601").dt.date
+        keep = days.notna()
+        if since:
+            keep &= days >= since
+        if until:
+            keep &= days <= until
+        table = table[keep.astype(bool)].reset_index(drop=True)
+    return table
+
+
 def _upstream(context, frames, scope, since, until) -> pd.DataFrame:
     """Our employees' upstream pull requests and reviews (the rules of kpis.upstream)."""
     from kpis.upstream import employee_upstream_prs
@@ -220,6 +235,14 @@ EXPORTS: dict[str, Export] = {
             None,
             _compliance,
             "Each repository's required checks as of the last observation.",
+        ),
+        Export(
+            "package-releases",
+            "Package release dates",
+            "published_at",
+            _package_releases,
+            "Every version of the packages our SBOMs list, with its release date, as the "
+            "registry (deps.dev) gave it; packages are in no scope, so the scope does not apply.",
         ),
         Export(
             "upstream",
