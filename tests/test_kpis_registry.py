@@ -45,6 +45,8 @@ EXPECTED_IDS = {
     "sbom_coverage",
     "denied_license_dependencies",
     "review_license_dependencies",
+    "libyears",
+    "libyears_coverage",
     "publishing_ratio",
     "external_organization_contributions",
     "partner_organizations",
