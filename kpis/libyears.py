@@ -24,11 +24,15 @@ many of the components looked at had it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+import numpy as np
 import pandas as pd
 
 from kpis.compliance import _utc
 from kpis.kpi import CHAOSS_KB, KPI, NO_VALUE
-from kpis.supply_chain import _moments_series, latest_dependencies
+from kpis.supply_chain import _moments_series
 
 DAYS_PER_YEAR = 365.25
 # The purl types deps.dev covers (collectors.depsdev.SYSTEMS; a test keeps the two equal).
@@ -61,59 +65,93 @@ def used_version(purls: pd.Series) -> pd.Series:
     return pd.Series(decoded, index=purls.index, dtype=object)
 
 
-def _basis(deps: pd.DataFrame) -> pd.DataFrame:
-    """Per repository, its direct dependencies when its SBOM tells, else all; `basis` column."""
-    told = deps["is_direct"].notna().groupby(deps["repo"]).transform("any")
+@dataclass
+class _Prepared:
+    """What does not depend on the moment, computed once per Frames (they are immutable)."""
+
+    components: pd.DataFrame  # every SBOM's components in its basis, with registry data
+    defaults: pd.DataFrame  # ecosystem, name, latest_version, latest_published (dated ones)
+    stable: pd.DataFrame  # dated non-prerelease versions, oldest first
+    repositories: dict = field(default_factory=dict)  # moment -> repository_libyears table
+
+
+_PREPARED: WeakKeyDictionary = WeakKeyDictionary()
+_KEYS = ["ecosystem", "name"]
+
+
+def _prepare(frames) -> _Prepared:
+    prepared = _PREPARED.get(frames)
+    if prepared is not None:
+        return prepared
+    deps = frames.dependencies
+    # Per SBOM: its direct dependencies when it tells which are direct, else all.
+    told = deps["is_direct"].notna().groupby(deps["sbom_id"]).transform("any").astype(bool)
     direct = deps["is_direct"].astype("boolean").fillna(False).astype(bool)
-    kept = deps[~told | direct].copy()
-    kept["basis"] = told[~told | direct].map({True: "direct", False: "all"})
-    return kept
-
-
-def _latest_at(releases: pd.DataFrame, moment: pd.Timestamp) -> pd.DataFrame:
-    """Per found package: the latest version and its date at `moment` (see module docstring)."""
-    dated = releases[releases["published_at"].notna() & (releases["published_at"] <= moment)]
-    default = dated[dated["is_default"]]
-    stable = dated[~dated["version"].astype("str").str.contains(PRERELEASE, regex=True)]
-    newest = stable.sort_values("published_at", kind="stable").drop_duplicates(
-        ["ecosystem", "name"], keep="last"
+    keep = ~told | direct
+    deps = deps[keep].assign(basis=told[keep].map({True: "direct", False: "all"}))
+    deps = deps.assign(version=used_version(deps["purl"]))
+    releases = frames.package_releases
+    status = releases.drop_duplicates(_KEYS).set_index(_KEYS)["status"]
+    keys = pd.MultiIndex.from_arrays([deps["ecosystem"], deps["name"]])
+    deps = deps.assign(registry=status.reindex(keys).to_numpy())
+    found = releases[(releases["status"] == "found") & releases["version"].notna()]
+    used = found[[*_KEYS, "version", "published_at"]].rename(
+        columns={"published_at": "version_published"}
     )
-    chosen = pd.concat([default, newest]).drop_duplicates(["ecosystem", "name"], keep="first")
-    return chosen.rename(columns={"version": "latest_version", "published_at": "latest_published"})[
-        ["ecosystem", "name", "latest_version", "latest_published"]
-    ]
+    deps = deps.merge(used.drop_duplicates([*_KEYS, "version"]), on=[*_KEYS, "version"], how="left")
+    dated = found[found["published_at"].notna()].sort_values("published_at", kind="stable")
+    latest = {"version": "latest_version", "published_at": "latest_published"}
+    defaults = dated[dated["is_default"]].drop_duplicates(_KEYS).rename(columns=latest)
+    stable = dated[~dated["version"].astype("str").str.contains(PRERELEASE, regex=True)]
+    prepared = _Prepared(
+        components=deps,
+        defaults=defaults[[*_KEYS, *latest.values()]],
+        stable=stable[[*_KEYS, "version", "published_at"]].rename(columns=latest),
+    )
+    _PREPARED[frames] = prepared
+    return prepared
+
+
+def _latest_at(prepared: _Prepared, moment: pd.Timestamp) -> pd.DataFrame:
+    """Per found package: the latest version and its date at `moment` (see module docstring)."""
+    defaults = prepared.defaults[prepared.defaults["latest_published"] <= moment]
+    stable = prepared.stable[prepared.stable["latest_published"] <= moment]
+    newest = stable.drop_duplicates(_KEYS, keep="last")  # oldest first: the last is newest
+    return pd.concat([defaults, newest]).drop_duplicates(_KEYS, keep="first")
+
+
+def _newest_sboms(frames, moment: pd.Timestamp) -> set:
+    from kpis.compliance import in_scope
+
+    repos = set(in_scope(frames.repositories)["repo"])
+    sboms = frames.sboms[(frames.sboms["created_at"] <= moment) & frames.sboms["repo"].isin(repos)]
+    newest = sboms.sort_values("created_at", kind="stable").drop_duplicates("repo", keep="last")
+    return set(newest["sbom_id"])
 
 
 def component_lags(frames, as_of) -> pd.DataFrame:
-    """Each counted component of each in-scope repository's newest SBOM at `as_of`, with its
-    version, the latest one, both release dates, `libyears` and `status` (counted, or why it
-    is left out: see the module docstring)."""
+    """Each component libyears looks at in each in-scope repository's newest SBOM at `as_of`,
+    with its version, the latest one, both release dates, `libyears` and `status` (counted,
+    or why it is left out: see the module docstring)."""
     moment = _utc(as_of)
-    deps = _basis(latest_dependencies(frames, moment))
-    deps["version"] = used_version(deps["purl"])
-    releases = frames.package_releases
-    status = releases.drop_duplicates(["ecosystem", "name"]).set_index(["ecosystem", "name"])[
-        "status"
-    ]
-    keys = pd.MultiIndex.from_arrays([deps["ecosystem"], deps["name"]])
-    known = pd.Series(status.reindex(keys).to_numpy(), index=deps.index)
-    found = releases[releases["status"] == "found"]
-    used = found[["ecosystem", "name", "version", "published_at"]].rename(
-        columns={"published_at": "version_published"}
-    )
-    table = deps.assign(registry=known).merge(used, on=["ecosystem", "name", "version"], how="left")
-    table = table.merge(_latest_at(found, moment), on=["ecosystem", "name"], how="left")
-    supported = table["ecosystem"].isin(REGISTRY_ECOSYSTEMS)
-    table["status"] = COUNTED
+    prepared = _prepare(frames)
+    rows = prepared.components[prepared.components["sbom_id"].isin(_newest_sboms(frames, moment))]
+    table = rows.merge(_latest_at(prepared, moment) if len(rows) else prepared.defaults.iloc[:0],
+                       on=_KEYS, how="left")  # fmt: skip
+    registry = table["registry"]
     usable = table["version_published"].notna() & table["latest_published"].notna()
-    for mask, reason in (
-        (~usable, "unknown_version"),
-        (table["registry"] == "unknown", "unknown_package"),
-        (table["registry"].isna() | (table["registry"] == "failed"), "not_fetched"),
-        (~supported, "unsupported"),
-        (table["version"].isna(), "no_version"),
-    ):  # later reasons win: the first that applies in the docstring's order
-        table.loc[mask, "status"] = reason
+    # The first reason that applies, in the docstring's order.
+    table["status"] = np.select(
+        [
+            table["version"].isna(),
+            ~table["ecosystem"].isin(REGISTRY_ECOSYSTEMS),
+            registry.isna() | (registry == "failed"),
+            registry == "unknown",
+            ~usable,
+        ],
+        list(LEFT_OUT),
+        default=COUNTED,
+    )
     lag = (table["latest_published"] - table["version_published"]).dt.total_seconds()
     years = (lag / 86400 / DAYS_PER_YEAR).clip(lower=0)
     table["libyears"] = years.where(table["status"] == COUNTED)
@@ -124,7 +162,15 @@ def repository_libyears(frames, as_of) -> pd.DataFrame:
     """Per in-scope repository with an SBOM: its libyears (sum over counted components), the
     basis (direct or all), how many components were looked at, counted and left out by kind.
     Most libyears first."""
-    table = component_lags(frames, as_of)
+    moment = _utc(as_of)
+    memo = _prepare(frames).repositories
+    if moment not in memo:
+        memo[moment] = _repository_libyears(frames, moment)
+    return memo[moment].copy()
+
+
+def _repository_libyears(frames, moment: pd.Timestamp) -> pd.DataFrame:
+    table = component_lags(frames, moment)
     if table.empty:
         return pd.DataFrame(columns=REPOSITORY_COLUMNS)
     counts = pd.crosstab(table["repo"], table["status"]).reindex(
@@ -172,13 +218,22 @@ def lagging_dependencies(frames, as_of, limit: int | None = None) -> pd.DataFram
     return grouped.head(limit) if limit else grouped
 
 
+def _before_any_sbom(frames, moment) -> bool:
+    first = frames.sboms["created_at"].min()
+    return pd.isna(first) or first > _utc(moment)
+
+
 def median_libyears_at(frames, moment) -> float | None:
+    if _before_any_sbom(frames, moment):
+        return None
     table = repository_libyears(frames, moment)
     values = table.loc[table[COUNTED] > 0, "libyears"].dropna()
     return round(float(values.median()), 2) if len(values) else None
 
 
 def libyears_coverage_at(frames, moment) -> float | None:
+    if _before_any_sbom(frames, moment):
+        return None
     table = repository_libyears(frames, moment)
     total = int(table["components"].sum()) if len(table) else 0
     return round(100 * int(table[COUNTED].sum()) / total, 1) if total else None
