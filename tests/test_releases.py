@@ -23,6 +23,7 @@ from collectors.depsdev import (
 from collectors.sbom import parse_sbom
 from ospo_metrics.cli import main
 from ospo_metrics.collect.jobs import JobSpec, plan_phase
+from ospo_metrics.collect.targets import is_configured
 from ospo_metrics.compliance.demo import _sbom
 from ospo_metrics.compliance.releases import fetch_releases
 from ospo_metrics.compliance.sbom import store_document
@@ -251,6 +252,8 @@ def test_off_by_default_and_planned_after_the_sboms(project, capsys) -> None:
     context = open_context()
     assert fetch_releases(context) == []
     assert plan_phase(context, "registry") == []
+    # A failed run from when it was on is no current failure once it is off.
+    assert not is_configured(context.config, "releases", "deps.dev")
     (project / "ospo.yml").write_text("repositories: []\n")  # no registry section at all
     context = open_context()
     assert context.config.compliance.registry.fetch is False
@@ -258,5 +261,6 @@ def test_off_by_default_and_planned_after_the_sboms(project, capsys) -> None:
     _config(project, "http://127.0.0.1:1")
     context = open_context()
     assert plan_phase(context, "registry") == [JobSpec("releases", "*")]
+    assert is_configured(context.config, "releases", "deps.dev")
     assert plan_phase(context, "registry", source="sbom") == []
     assert plan_phase(context, "registry", only="acme/app") == [JobSpec("releases", "acme/app")]

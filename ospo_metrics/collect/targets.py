@@ -18,6 +18,8 @@ _REPOSITORY_RE = re.compile(r"[a-z0-9][a-z0-9-]*/[a-z0-9._-]+")
 
 def is_configured(config: Config, collector: str, target: str) -> bool:
     """True when `target` (of `collector`) is something the configuration collects now."""
+    if collector == "releases":  # deps.dev release dates: while `compliance.registry` is on
+        return config.compliance.registry.fetch
     orgs = {login.lower() for login in config.organizations}
     name = target.lower()
     if name in COLLECTION_TARGETS:
