@@ -58,6 +58,9 @@ from collectors.github.pipeline import (
 from collectors.github.ratelimit import RateLimiter
 from collectors.github.rest import RestApi
 from collectors.github.upstream import UpstreamSearch, search_windows
+from ospo_metrics.collect.github_forks import EXPLICIT_TARGET as FORKS_EXPLICIT_TARGET
+from ospo_metrics.collect.github_forks import TARGET_PREFIX as FORKS_PREFIX
+from ospo_metrics.collect.github_forks import collect_forks
 from ospo_metrics.context import Context
 from ospo_metrics.models import Organization, Repository
 from ospo_metrics.redact import install_log_filter, redact, register_secret
@@ -342,7 +345,14 @@ class GitHubCollection:
     # ---- organizations and their repositories -----------------------------------------------
 
     def organization(self, login: str) -> None:
+        names = self._organization(login)
+        if names is not None:
+            collect_forks(self, names, f"{FORKS_PREFIX}{login}")
+
+    def _organization(self, login: str) -> list[str] | None:
+        """The organization's run; the names it listed (None: the run failed)."""
         target = f"org:{login}"
+        listed: list[str] | None = None
         with self.tracked(target, keep_cursor_when_stopped=True) as run:
             cache = ConditionalCache.load(
                 (latest_cursor(self.session, COLLECTOR, target) or {}).get("etags")
@@ -390,6 +400,8 @@ class GitHubCollection:
             run.result.items_seen = len(names)
             self.listed |= {name.lower() for name in names}
             self.repositories(self._targets(names), run, f"github {login}")
+            listed = names
+        return listed
 
     def explicit_repositories(self, names: list[str]) -> None:
         targets = []
@@ -422,6 +434,7 @@ class GitHubCollection:
         if targets:
             with self.tracked("repositories") as run:
                 self.repositories(targets, run, "github repositories")
+            collect_forks(self, [t.state.full_name for t in targets], FORKS_EXPLICIT_TARGET)
 
     def _store_repositories(self, infos: list[RepositoryInfo], org_id: int | None) -> int:
         names = [info.full_name for info in infos]

@@ -265,6 +265,30 @@ class Release(Base):
     is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class RepositoryFork(Base):
+    """A fork of a repository we own, as GitHub lists it (`GET /repos/{owner}/{repo}/forks`).
+
+    Keyed by the fork's own GitHub id, so a renamed or transferred fork stays one row. A fork
+    the listing no longer shows is kept with `deleted_at` (the run that noticed it), not
+    dropped: it was reuse while it existed, and its creation date still counts.
+    """
+
+    __tablename__ = "repository_forks"
+    __table_args__ = (UniqueConstraint("platform", "platform_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    platform_id: Mapped[int] = mapped_column(BigInteger)
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), index=True
+    )
+    full_name: Mapped[str] = mapped_column(String(255))
+    owner_login: Mapped[str] = mapped_column(String(255))
+    owner_type: Mapped[str] = mapped_column(String(32))  # User | Organization | Bot
+    created_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+
 class ComplianceCheck(Base):
     __tablename__ = "compliance_checks"
     __table_args__ = (UniqueConstraint("repository_id", "check"),)

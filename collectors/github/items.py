@@ -157,6 +157,17 @@ class ReleaseItem:
 
 
 @dataclass(frozen=True)
+class ForkItem:
+    """A fork of one of our repositories, as `GET /repos/{owner}/{repo}/forks` lists it."""
+
+    platform_id: int
+    full_name: str
+    owner_login: str
+    owner_type: str  # User | Organization | Bot
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class ComplianceItem:
     check: str  # README | LICENSE | CONTRIBUTING | CODE_OF_CONDUCT | SECURITY | ISSUE_TEMPLATE
     passed: bool

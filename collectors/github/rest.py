@@ -1,5 +1,5 @@
-"""REST v3 resources: organizations, members, repositories, releases, community profiles,
-review comments and issue search.
+"""REST v3 resources: organizations, members, repositories, releases, forks, community
+profiles, review comments and issue search.
 
 Requests go through :class:`~collectors.github.http.GitHubHttp` (counted, conditional, paged;
 see its docstring for why not through PyGithub's requester); the JSON is then read through
@@ -30,6 +30,7 @@ from collectors.github.items import (
     Activity,
     Actor,
     ComplianceItem,
+    ForkItem,
     IssueItem,
     OrganizationInfo,
     ReleaseItem,
@@ -196,6 +197,42 @@ class RestApi:
                     )
                 )
         return out
+
+    def forks(self, full_name: str, cache: ConditionalCache) -> tuple[list[ForkItem], list[int]]:
+        """(forks on pages that changed, GitHub ids of every fork listed), oldest first.
+
+        Oldest first, so a new fork changes only the last page: the pages before it answer
+        304 (free of rate limit) and come back as the ids the cache kept.
+        """
+        fresh: list[ForkItem] = []
+        ids: list[int] = []
+        for page in self.http.pages(
+            f"/repos/{full_name}/forks",
+            {"sort": "oldest"},
+            cache=cache,
+            project=lambda items: [r.get("id") for r in items if isinstance(r, dict)],
+        ):
+            if page.fresh:
+                with malformed(f"a fork of {full_name}"):
+                    found = [self.fork_item(raw) for raw in page.items]
+                fresh.extend(found)
+                ids.extend(fork.platform_id for fork in found)
+            else:
+                ids.extend(int(i) for i in page.items if i is not None)
+        return fresh, ids
+
+    def fork_item(self, raw: dict[str, Any]) -> ForkItem:
+        repo = self._typed(Repository, raw)
+        created = parse_time(repo.created_at)
+        if created is None or repo.owner is None:
+            raise ValueError("a fork without owner or created_at")
+        return ForkItem(
+            platform_id=int(repo.id),
+            full_name=str(repo.full_name),
+            owner_login=str(repo.owner.login),
+            owner_type=str(repo.owner.type or "User"),
+            created_at=created,
+        )
 
     def community(
         self, full_name: str, etag: str | None

@@ -28,6 +28,8 @@ def is_configured(config: Config, collector: str, target: str) -> bool:
         return config.upstream.track != "none" or bool(config.upstream.repositories)
     if name.startswith("org:"):
         return name[4:] in orgs
+    if name.startswith("forks:"):  # the fork listing of an organization or of `github:` ones
+        return name[6:] in orgs or (name == "forks:repositories" and bool(config.repositories))
     name = name.removeprefix("github:")  # GitHub SBOM runs
     if not _REPOSITORY_RE.fullmatch(name):
         return True  # e.g. a file an `import` command read: not a configured source

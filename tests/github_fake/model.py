@@ -588,8 +588,42 @@ class GitHubModel:
                 if lst:
                     lst[:] = [i for i in lst if i is not item]
             self.deleted_repos[r.full_name.lower()] = r
+            if r.fork and r.parent is not None and r.parent.forks > 0:
+                r.parent.forks -= 1  # GitHub's forks_count counts the forks that exist
             self.touch()
             return r
+
+    def fork_repo(
+        self,
+        repo: Repository | str,
+        owner: Organization | User | str,
+        *,
+        name: str | None = None,
+        at: datetime | None = None,
+    ) -> Repository:
+        """Fork `repo` into `owner`'s account (a repository with `fork` and `parent`), as GitHub
+        does: the parent's `forks_count` grows by one and its `updated_at` moves."""
+        with self.lock:
+            parent = self._repo(repo)
+            t = self._at(at)
+            fork = self.add_repo(
+                owner,
+                name or parent.name,
+                fork=True,
+                parent=parent,
+                created_at=t,
+                default_branch=parent.default_branch,
+                license_spdx=parent.license_spdx,
+            )
+            parent.forks += 1
+            parent.updated_at = max(parent.updated_at, t)
+            return fork
+
+    def forks_of(self, repo: Repository) -> list[Repository]:
+        """The direct forks of `repo` that exist (oldest first)."""
+        with self.lock:
+            found = [r for r in self.repos.values() if r.fork and r.parent is repo]
+            return sorted(found, key=lambda r: (r.created_at, r.id))
 
     def rename_repo(
         self, repo: Repository | str, name: str, owner: Organization | User | str | None = None

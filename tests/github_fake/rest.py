@@ -1108,6 +1108,22 @@ def h_releases(ctx: RestContext, repo: Repository) -> RestResult:
     )
 
 
+def h_forks(ctx: RestContext, repo: Repository) -> RestResult:
+    """`GET /repos/{owner}/{repo}/forks`: minimal repository objects, `sort` newest (GitHub's
+    default), oldest, stargazers or watchers; private forks only for authenticated callers."""
+    sort = (ctx.arg("sort") or "newest").lower()
+    if sort not in ("newest", "oldest", "stargazers", "watchers"):
+        raise HttpError(422, f"Invalid value for sort: {sort}")
+    forks = [f for f in ctx.model.forks_of(repo) if ctx.authenticated or not f.private]
+    if sort == "newest":
+        forks = sorted(forks, key=lambda f: (f.created_at, f.id), reverse=True)
+    elif sort == "stargazers":
+        forks = sorted(forks, key=lambda f: (-f.stars, f.id))
+    elif sort == "watchers":
+        forks = sorted(forks, key=lambda f: (-f.watchers, f.id))
+    return ctx.paginate(forks, ctx.render.repo, link_path=f"/repositories/{repo.id}/forks")
+
+
 def h_latest_release(ctx: RestContext, repo: Repository) -> RestResult:
     rels = [r for r in repo.releases if not r.draft and not r.prerelease]
     if not rels:
@@ -1341,6 +1357,7 @@ ROUTES: list[tuple[str, Handler]] = [
     ("/repos/{owner}/{repo}/pulls/{number}/reviews/{review_id}", h_pull_review),
     ("/repos/{owner}/{repo}/pulls/{number}/comments", h_pull_comments),
     ("/repos/{owner}/{repo}/releases", h_releases),
+    ("/repos/{owner}/{repo}/forks", h_forks),
     ("/repos/{owner}/{repo}/releases/latest", h_latest_release),
     ("/repos/{owner}/{repo}/releases/tags/{tag}", h_release_by_tag),
     ("/repos/{owner}/{repo}/releases/{release_id}", h_release),
