@@ -14,9 +14,12 @@ labelled for public-sector use (``group="public_sector"``) but mean the same for
   whose organization is known and is not ours (``is_employee`` false; "Independent", "Unknown",
   bots and AI agents are not organizations).
 
-Forks by other accounts and dependents are not here: the GitHub collector stores each
-repository's fork *count* (GitHub's, which includes our own forks), not who forked, and no
-dependents at all, so there is nothing honest to count per period yet.
+- **Forks by others** read the forks frame (who forked which of our repositories, and when):
+  forks by accounts outside the organization, i.e. not one of our configured organizations,
+  not a person who belonged to our organization on the fork date, not a bot.
+
+Dependents are not here: GitHub has no API for its "Used by" graph, so nothing honest can be
+counted per period.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import pandas as pd
 from kpis._util import count_by, flag, nunique_by, result
 from kpis.compliance import PASS, period_moments, statuses
 from kpis.contributors import counted
-from kpis.kpi import KPI, NO_VALUE
+from kpis.kpi import CHAOSS_KB, KPI, NO_VALUE
 from kpis.periods import Period, bucket, period_floor
 from kpis.schema import NON_ORGANIZATIONS, OWNED, Frames
 
@@ -117,6 +120,21 @@ def partner_shares(frames: Frames, period: Period) -> pd.DataFrame:
     ).reset_index(drop=True)[list(SHARE_COLUMNS)]
 
 
+def external_fork_rows(forks: pd.DataFrame) -> pd.DataFrame:
+    """Forks of our repositories by accounts outside the organization: not one of our
+    organizations, not a person of ours on the fork date, not a bot. Deleted forks count:
+    they were reuse when they were made."""
+    keep = (forks["relationship"] == OWNED).fillna(False).astype(bool)
+    keep &= ~flag(forks["owner_is_ours"]) & ~flag(forks["is_employee"]) & ~flag(forks["is_bot"])
+    return forks.loc[keep]
+
+
+def external_forks(frames: Frames, period: Period) -> pd.Series:
+    """Forks created in each period of our repositories, by accounts outside the organization."""
+    rows = external_fork_rows(frames.forks)
+    return count_by(bucket(rows["created_at"], period))
+
+
 _WHO = (
     "Contributions of every kind (commits authored or co-authored, issues and pull requests "
     "opened, reviews, comments) to repositories we own, bots left out, by people whose "
@@ -157,6 +175,26 @@ PUBLIC_SECTOR_KPIS: tuple[KPI, ...] = (
         group="public_sector",
         fill_value=0.0,
         coverage="affiliation_coverage",
+    ),
+    KPI(
+        id="external_forks",
+        title="Reuse: forks by others",
+        unit="forks",
+        definition=(
+            "Forks created in the period of repositories we own, by accounts outside the "
+            "organization: the fork's owner is not one of our configured GitHub organizations, "
+            "not a person who belonged to our organization on the fork date (the same "
+            "affiliation rules as contributions), and not a bot. Forks deleted since still "
+            "count in the period they were made. From GitHub's fork listing; forks GitHub does "
+            "not show (private ones the credential cannot see) are not counted. Public sector: "
+            "a sign that others take what we publish to build on. 0 when there were none."
+        ),
+        chaoss=f"Technical Fork — {CHAOSS_KB}metric-technical-forks/",
+        higher_is_better=True,
+        needs=("forks",),
+        compute=external_forks,
+        group="public_sector",
+        fill_value=0.0,
     ),
     KPI(
         id="partner_organizations",

@@ -152,6 +152,22 @@ CONTRIBUTIONS_SCHEMA: dict[str, str] = {
     "affiliation_known": "bool",  # the organization comes from evidence, not a default
 }
 
+# Forks of repositories we own (see kpis.public_sector): one row per fork GitHub listed, with
+# its owner's organization on the fork date (the contributions' affiliation rules).
+FORKS_SCHEMA: dict[str, str] = {
+    "repo": "str",  # the repository forked
+    "relationship": "str",
+    "fork": "str",  # the fork's full name
+    "owner_login": "str",
+    "owner_type": "str",  # User | Organization | Bot
+    "created_at": UTC_TIMESTAMP,
+    "deleted_at": UTC_TIMESTAMP,  # NaT: still listed
+    "owner_is_ours": "bool",  # the owner is one of our configured organizations
+    "is_bot": "bool",
+    "organization": "str",  # the owner's organization on the fork date (people only)
+    "is_employee": "bool",
+}
+
 COMMIT_COLUMNS: tuple[str, ...] = tuple(COMMITS_SCHEMA)
 ISSUE_COLUMNS: tuple[str, ...] = tuple(ISSUES_SCHEMA)
 CONTRIBUTION_COLUMNS: tuple[str, ...] = tuple(CONTRIBUTIONS_SCHEMA)
@@ -202,6 +218,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "contributions": CONTRIBUTIONS_SCHEMA,
     "repository_details": REPOSITORY_DETAILS_SCHEMA,
     "releases": RELEASES_SCHEMA,
+    "forks": FORKS_SCHEMA,
 }
 
 
@@ -297,6 +314,7 @@ class Frames:
     package_releases: pd.DataFrame = field(default_factory=lambda: empty("package_releases"))
     repository_details: pd.DataFrame = field(default_factory=lambda: empty("repository_details"))
     releases: pd.DataFrame = field(default_factory=lambda: empty("releases"))
+    forks: pd.DataFrame = field(default_factory=lambda: empty("forks"))
     contributions: pd.DataFrame = None  # type: ignore[assignment]  # set in __post_init__
 
     def __post_init__(self) -> None:

@@ -144,3 +144,47 @@ def test_report_section_lists_partners_of_complete_periods_escaped() -> None:
     page = public_sector_html(summary)
     assert "&lt;Red Hat&gt;" in page and "<Red Hat>" not in page
     assert "50.0 %" in page
+
+
+def fork(name, owner, at, *, kind="User", ours=False, employee=False, bot=False,
+         deleted=None, repo_name="acme/tool", relationship="owned"):
+    return {"repo": repo_name, "relationship": relationship, "fork": f"{owner}/{name}",
+            "owner_login": owner, "owner_type": kind, "created_at": at, "deleted_at": deleted,
+            "owner_is_ours": ours, "is_bot": bot,
+            "organization": owner if kind == "Organization" else ("Acme" if employee else None),
+            "is_employee": employee}  # fmt: skip
+
+
+def test_external_forks_count_outside_accounts_by_fork_date() -> None:
+    forks = frame(
+        "forks",
+        [
+            fork("tool", "alice", "2025-01-06T10:00:00Z", employee=True),  # ours: out
+            fork("tool", "acme-labs", "2025-01-07T10:00:00Z", kind="Organization", ours=True),
+            fork("tool", "bob", "2025-01-08T10:00:00Z"),  # an outside user: in
+            fork("tool", "city-of-x", "2025-01-31T23:59:59Z", kind="Organization"),  # in
+            fork("tool", "dependabot[bot]", "2025-01-09T00:00:00Z", kind="Bot", bot=True),
+            # Deleted since, still made in February: in. An upstream repository's fork: out.
+            fork("tool", "carol", "2025-02-01T00:00:00Z", deleted="2025-03-01T00:00:00Z"),
+            fork("cpython", "dave", "2025-02-02T00:00:00Z", repo_name="python/cpython",
+                 relationship="upstream"),  # fmt: skip
+            # Alice left Acme before forking again (affiliation of the fork date): in, in April.
+            fork("lib", "alice", "2025-04-02T00:00:00Z", repo_name="acme/lib"),
+        ],
+    )
+    data = Frames(forks=forks)
+    # January: bob, city-of-x = 2; February: carol = 1; March: none = 0; April: alice = 1.
+    assert values("external_forks", data) == {
+        "2025-01-01": 2,
+        "2025-02-01": 1,
+        "2025-03-01": 0,
+        "2025-04-01": 1,
+    }
+    assert values("external_forks", data, "quarter") == {"2025-01-01": 3, "2025-04-01": 1}
+
+
+def test_external_forks_without_forks_is_empty() -> None:
+    assert values("external_forks", Frames()) == {}
+    definition = kpis.get("external_forks")
+    assert definition.unit == "forks" and definition.higher_is_better
+    assert "metric-technical-forks" in definition.chaoss

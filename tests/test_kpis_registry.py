@@ -49,6 +49,7 @@ EXPECTED_IDS = {
     "libyears_coverage",
     "publishing_ratio",
     "external_organization_contributions",
+    "external_forks",
     "partner_organizations",
     "partner_contribution_share",
     "release_frequency",
