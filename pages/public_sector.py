@@ -6,6 +6,7 @@ from ospo_metrics import ui
 from ospo_metrics.report.public_sector import (
     NOT_MEASURED,
     PUBLIC_SECTOR_KPIS,
+    outside_forks,
     public_sector_summary,
     values_table,
 )
@@ -36,6 +37,18 @@ else:
     ui.partner_share_chart(summary.shares, period)
     ui.table(summary.shares)
     ui.csv_button(summary.shares, f"partner-shares-{period}", scope=scope, key="shares")
+
+st.subheader("Forks by others")
+forks = outside_forks(data)
+if forks.empty:
+    ui.empty_state(
+        "No forks by accounts outside the organization yet (or none collected: the GitHub "
+        "collector lists the forks of every repository we own that has any)."
+    )
+else:
+    ui.kpi_trend("external_forks", data, period, scope)
+    ui.table(forks)
+    ui.csv_button(forks, "outside-forks", scope=scope, key="forks")
 
 st.subheader("Publishing ratio over time")
 series = ui.kpi_trend("publishing_ratio", data, period, scope)

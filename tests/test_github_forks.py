@@ -92,6 +92,7 @@ def test_rerun_asks_nothing_then_a_refresh_costs_only_304s(engine, gh):
     gh.advance_clock(timedelta(days=REFRESH_DAYS + 1).total_seconds())
     gh.clear_log()
     results, delta = stats_delta(gh, lambda: collect(context, gh))
+    assert delta["core_units"] == 0  # nothing new anywhere: every REST answer was a 304
     run = next(r for r in results if r.target == "forks:acme")
     assert run.items_written == 0 and run.status == "unchanged"
     requests = _fork_requests(gh)

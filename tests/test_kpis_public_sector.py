@@ -146,8 +146,19 @@ def test_report_section_lists_partners_of_complete_periods_escaped() -> None:
     assert "50.0 %" in page
 
 
-def fork(name, owner, at, *, kind="User", ours=False, employee=False, bot=False,
-         deleted=None, repo_name="acme/tool", relationship="owned"):
+def fork(
+    name,
+    owner,
+    at,
+    *,
+    kind="User",
+    ours=False,
+    employee=False,
+    bot=False,
+    deleted=None,
+    repo_name="acme/tool",
+    relationship="owned",
+):
     return {"repo": repo_name, "relationship": relationship, "fork": f"{owner}/{name}",
             "owner_login": owner, "owner_type": kind, "created_at": at, "deleted_at": deleted,
             "owner_is_ours": ours, "is_bot": bot,
@@ -166,8 +177,13 @@ def test_external_forks_count_outside_accounts_by_fork_date() -> None:
             fork("tool", "dependabot[bot]", "2025-01-09T00:00:00Z", kind="Bot", bot=True),
             # Deleted since, still made in February: in. An upstream repository's fork: out.
             fork("tool", "carol", "2025-02-01T00:00:00Z", deleted="2025-03-01T00:00:00Z"),
-            fork("cpython", "dave", "2025-02-02T00:00:00Z", repo_name="python/cpython",
-                 relationship="upstream"),  # fmt: skip
+            fork(
+                "cpython",
+                "dave",
+                "2025-02-02T00:00:00Z",
+                repo_name="python/cpython",
+                relationship="upstream",
+            ),
             # Alice left Acme before forking again (affiliation of the fork date): in, in April.
             fork("lib", "alice", "2025-04-02T00:00:00Z", repo_name="acme/lib"),
         ],

@@ -30,6 +30,7 @@ def test_public_sector_page_on_the_demo(demo_app):
     assert labels == [
         "Publishing ratio",
         "Reuse: contributions by other organizations",
+        "Reuse: forks by others",
         "Partner organizations",
         "Partner share of contributions",
     ]
@@ -38,6 +39,12 @@ def test_public_sector_page_on_the_demo(demo_app):
     assert partners.value not in ("–", "0")
     shares = at.dataframe[0].value
     assert {"Initech", "Globex", "Umbrella"} <= set(shares["organization"])
+    # Outside users and organizations fork the demo's repositories; employees' forks are out.
+    forks = next(m for m in at.metric if m.label == "Reuse: forks by others")
+    assert forks.value not in ("–", "0")
+    outside = next(df.value for df in at.dataframe if "owner_login" in df.value.columns)
+    assert {"User", "Organization"} == set(outside["owner_type"])
+    assert "Acme" not in set(outside["organization"])
 
 
 def test_maturity_page_saves_an_assessment_and_shows_the_stage(app_env, monkeypatch):  # noqa: F811

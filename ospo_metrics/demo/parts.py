@@ -54,6 +54,8 @@ DEMO_PARTS: list[DemoPart] = [
     DemoPart("compliance", 1, write="ospo_metrics.compliance.demo:write_compliance"),
     # After the SBOMs: their packages' release dates (libyears), as deps.dev would give them.
     DemoPart("releases", 1, write="ospo_metrics.compliance.demo:write_releases"),
+    # Who forked the demo's repositories (after the GitHub data: it forks those repositories).
+    DemoPart("forks", 1, write="ospo_metrics.demo.forks:write_demo_forks"),
     DemoPart("snapshots", 1, write="ospo_metrics.demo.snapshots:write_snapshots"),
 ]
 

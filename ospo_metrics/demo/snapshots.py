@@ -60,6 +60,8 @@ def frames_as_of(frames: Frames, moment: pd.Timestamp) -> Frames:
     details = frames.repository_details
     details = details[~(details["created_at"] > moment)].copy()
     details["pushed_at"] = details["pushed_at"].where(details["pushed_at"] <= moment)
+    forks = frames.forks[frames.forks["created_at"] <= moment].copy()
+    forks["deleted_at"] = forks["deleted_at"].where(forks["deleted_at"] <= moment)
     return dataclasses.replace(
         frames,
         commits=frames.commits[frames.commits["authored_at"] <= moment].reset_index(drop=True),
@@ -70,6 +72,7 @@ def frames_as_of(frames: Frames, moment: pd.Timestamp) -> Frames:
         releases=frames.releases[frames.releases["published_at"] <= moment].reset_index(drop=True),
         repository_details=details.reset_index(drop=True),
         file_checks=frames.file_checks[frames.file_checks["observed_at"] <= moment],
+        forks=forks.reset_index(drop=True),
     )
 
 

@@ -161,6 +161,7 @@ def context_frames(context: Context, scope: str = "all") -> Frames:
     already. The compliance frames are small and follow the configuration's policy: they are
     read each time."""
     from ospo_metrics.compliance.read import load_compliance_frames, with_compliance
+    from ospo_metrics.read.forks import load_forks, with_forks
     from ospo_metrics.read.health import load_health_frames, with_health
 
     activity = frames_for(
@@ -173,6 +174,8 @@ def context_frames(context: Context, scope: str = "all") -> Frames:
     )
     frames = with_compliance(activity, load_compliance_frames(context.engine, context.config))
     frames = with_health(frames, load_health_frames(context.engine, context.config))
+    forks = load_forks(context.engine, context.rules, context.config.organizations)
+    frames = with_forks(frames, forks)
     return scoped_frames(frames, scope, context.groups)
 
 

@@ -173,6 +173,15 @@ def _releases(context, frames, scope, since, until) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def _forks(context, frames, scope, since, until) -> pd.DataFrame:
+    from kpis.public_sector import external_fork_rows
+
+    table = frames.forks.assign(outside=False)
+    table.loc[external_fork_rows(table).index, "outside"] = True
+    table = rows_in(table, scope, context.groups, when="created_at", since=since, until=until)
+    return table.sort_values(["created_at", "repo"], kind="stable").reset_index(drop=True)
+
+
 def _compliance(context, frames, scope, since, until) -> pd.DataFrame:
     from ospo_metrics.compliance.views import compliance_view
 
@@ -229,6 +238,15 @@ EXPORTS: dict[str, Export] = {
         Export("reviews", "Reviews", "created_at", _reviews),
         Export("comments", "Comments", "created_at", _comments),
         Export("releases", "Releases", "published_at", _releases),
+        Export(
+            "forks",
+            "Forks",
+            "created_at",
+            _forks,
+            "Every fork of our repositories GitHub listed: its owner, the owner's organization "
+            "on the fork date, whether it was deleted since, and `outside` (what external_forks "
+            "counts).",
+        ),
         Export(
             "compliance",
             "Compliance checks",

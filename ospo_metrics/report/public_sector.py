@@ -15,7 +15,7 @@ import pandas as pd
 
 import kpis
 from kpis.periods import Period, period_floor
-from kpis.public_sector import partner_shares
+from kpis.public_sector import external_fork_rows, partner_shares
 from kpis.schema import Frames
 from ospo_metrics.formatting import format_value
 from ospo_metrics.read.memo import series
@@ -24,9 +24,10 @@ PUBLIC_SECTOR_KPIS: tuple[str, ...] = tuple(
     kpi.id for kpi in kpis.REGISTRY.values() if kpi.group == "public_sector"
 )
 NOT_MEASURED = (
-    "Forks by other accounts and dependents are not measured yet: the GitHub collector keeps "
-    "only each repository's fork count (GitHub's, our own forks included) and no dependents."
+    'Dependents are not measured: GitHub has no API for its "Used by" graph. Forks by '
+    "others come from GitHub's fork listing of each repository we own."
 )
+FORK_COLUMNS = ("repo", "owner_login", "owner_type", "organization", "created_at", "deleted_at")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,14 @@ def public_sector_summary(
     running = period_floor(as_of, period)
     shares = shares[pd.to_datetime(shares["period_start"]) < running].reset_index(drop=True)
     return PublicSectorSummary(period, values, shares)
+
+
+def outside_forks(frames: Frames) -> pd.DataFrame:
+    """The forks `external_forks` counts, newest first (who took what, and when)."""
+    rows = external_fork_rows(frames.forks)
+    return rows.sort_values(["created_at", "repo"], ascending=[False, True]).reset_index(drop=True)[
+        list(FORK_COLUMNS)
+    ]
 
 
 def values_table(summary: PublicSectorSummary) -> pd.DataFrame:

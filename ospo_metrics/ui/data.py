@@ -65,11 +65,13 @@ def data_key(ctx: Context) -> str:
 @st.cache_resource(max_entries=1, show_spinner="Loading the collected data…")
 def _frames_of_version(database_url: str, key: str) -> Frames:
     from ospo_metrics.compliance.read import with_compliance
+    from ospo_metrics.read.forks import load_forks, with_forks
     from ospo_metrics.read.health import load_health_frames, with_health
 
     ctx = _context()
     activity = read.cached_frames(ctx.engine, ctx.database_url, ctx.rules, ctx.cache_dir, key)
     frames = with_compliance(activity, _compliance_tables(ctx))
+    frames = with_forks(frames, load_forks(ctx.engine, ctx.rules, ctx.config.organizations))
     return with_health(frames, load_health_frames(ctx.engine, ctx.config))
 
 
