@@ -156,3 +156,21 @@ def test_a_failing_fork_listing_fails_nothing_else(engine, gh):
     assert _forks(engine) == {}
     results = collect(context, gh)  # the next run asks again
     assert len(_forks(engine)) == 4
+
+
+def test_forks_frame_and_kpi_leave_out_our_people_and_organizations(engine, gh):
+    import kpis
+    from kpis.schema import Frames
+    from ospo_metrics.read.forks import load_forks
+
+    context = make_context(engine, gh, organizations=["acme", "acme-labs"])
+    assert failed(collect(context, gh)) == []
+    forks = load_forks(engine, context.rules, context.config.organizations)
+    by_owner = forks.set_index("owner_login")
+    assert by_owner.loc["alice", "is_employee"]  # a member of acme on the fork date
+    assert by_owner.loc["acme-labs", "owner_is_ours"]
+    assert not by_owner.loc["bob", "is_employee"] and not by_owner.loc["bob", "owner_is_ours"]
+    assert by_owner.loc["city-of-x", "organization"] == "city-of-x"
+    table = kpis.series("external_forks", Frames(forks=forks), "month")
+    values = {f"{d:%Y-%m}": v for d, v in zip(table["period_start"], table["value"], strict=True)}
+    assert values == {"2025-01": 1, "2025-02": 1}  # bob in January, city-of-x in February

@@ -115,6 +115,10 @@ def test_failures_of_sources_no_longer_configured_are_not_current():
         "/tmp/scorecard.json",
     ]
     assert is_configured(config, "github", "upstream")
+    # Fork listings: of a configured organization, and of the `github:` repositories.
+    assert is_configured(config, "github", "forks:acme")
+    assert not is_configured(config, "github", "forks:old-org")
+    assert is_configured(config, "github", "forks:repositories")
 
 
 def test_the_example_config_says_one_thing_about_relative_paths():
