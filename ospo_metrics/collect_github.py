@@ -15,6 +15,9 @@ Runs (`collection_runs`, collector "github"):
   is its own REST requests plus its share of the GraphQL batches it was fetched in.
 - `repositories` -- `github:` repositories of the configuration that no organization listed.
 - `upstream` -- pull requests of members and employees outside our organizations (search).
+- `forks:LOGIN`, `forks:repositories` -- who forked the repositories of an organization, or
+  the `github:` ones (see `ospo_metrics.collect.github_forks`); only when there is something
+  to ask.
 
 Organization membership becomes an affiliation (`source` "org_membership", employer =
 `affiliation.organization`). GitHub does not say when someone joined: members on the first
