@@ -32,6 +32,7 @@ from graphql import (
     VariableNode,
 )
 
+from .commits import commit_object
 from .model import (
     COMMUNITY_FILES,
     HTML_BASE,
@@ -784,7 +785,11 @@ class RepositoryView(View):
             return None
         return ReleaseView(max(rels, key=lambda r: (r.published_at or r.created_at, r.id)))
 
-    def object(self, info, expression: str | None = None, **_: Any) -> View | None:
+    def object(
+        self, info, expression: str | None = None, oid: str | None = None, **_: Any
+    ) -> View | dict[str, Any] | None:
+        if oid is not None:  # a commit read from git_dir (see commits.py)
+            return commit_object(_ctx(info).model, self.o, oid, actor)
         if not expression or ":" not in expression:
             return None
         ref, path = expression.split(":", 1)

@@ -125,6 +125,8 @@ class User:
     location: str | None = None
     bio: str | None = None
     site_admin: bool = False
+    #: addresses GitHub attributes commits to (verified e-mails; see commits.py)
+    commit_emails: list[str] = field(default_factory=list)
     created_at: datetime = DEFAULT_NOW
     updated_at: datetime = DEFAULT_NOW
 
