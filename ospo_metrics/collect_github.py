@@ -35,7 +35,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -61,11 +61,15 @@ from collectors.github.pipeline import (
 from collectors.github.ratelimit import RateLimiter
 from collectors.github.rest import RestApi
 from collectors.github.upstream import UpstreamSearch, search_windows
+from ospo_metrics.collect.commit_authors import TARGET as COMMIT_AUTHORS
+from ospo_metrics.collect.commit_authors import Scope, link_commit_authors
+from ospo_metrics.collect.commit_authors import pending as pending_commit_authors
 from ospo_metrics.collect.github_forks import EXPLICIT_TARGET as FORKS_EXPLICIT_TARGET
 from ospo_metrics.collect.github_forks import TARGET_PREFIX as FORKS_PREFIX
 from ospo_metrics.collect.github_forks import collect_forks
 from ospo_metrics.context import Context
 from ospo_metrics.models import Organization, Repository
+from ospo_metrics.people.curation import apply_curation
 from ospo_metrics.redact import install_log_filter, redact, register_secret
 from ospo_metrics.store import (
     PeopleResolver,
@@ -137,6 +141,24 @@ def collect_github_sources(
     receives the visible messages (such as a wait for a rate-limit reset).
     """
     config = context.config
+    orgs, explicit, upstream = _selection(context, only)
+    if not orgs and not explicit and not (upstream and config.upstream.repositories):
+        return []
+    context.sync_people()
+    install_log_filter()
+    register_secret(config.github.read_token(env))
+    try:
+        http, credential = _http(context, env, sleep, clock, notify, timeout)
+    except CollectorError as exc:
+        return [RunResult(COLLECTOR, "github", "failed", error=redact(exc))]
+    with GitHubCollection(context, http, credential, progress, clock) as collection:
+        return collection.run(orgs, explicit, upstream=upstream)
+
+
+def _selection(context: Context, only: str | None) -> tuple[list[str], list[str], bool]:
+    """(organizations, `github:` repositories, upstream?) a collection restricted to `only`
+    reads."""
+    config = context.config
     orgs = list(config.organizations)
     # Repositories of a configured organization come with its listing; the others, and those
     # the listing does not show (wrong name, hidden from the credential), are read one by one.
@@ -149,17 +171,39 @@ def collect_github_sources(
         explicit = [name for name in explicit if name.lower() == wanted]
         if "/" in wanted and not explicit:
             explicit = [only]
-    if not orgs and not explicit and not (upstream and config.upstream.repositories):
+    return orgs, explicit, upstream
+
+
+def collect_commit_authors(
+    context: Context,
+    *,
+    only: str | None = None,
+    env: Mapping[str, str] = os.environ,
+    timeout: float = 30.0,
+) -> list[RunResult]:
+    """Only the step linking commit author e-mails to GitHub logins (see
+    ospo_metrics.collect.commit_authors), e.g. after the mirrors were mined. Anonymous: none
+    (GraphQL needs a token; the GitHub collection already said so)."""
+    orgs, explicit, _ = _selection(context, only)
+    if not orgs and not explicit:
         return []
-    context.sync_people()
     install_log_filter()
-    register_secret(config.github.read_token(env))
+    register_secret(context.config.github.read_token(env))
     try:
-        http, credential = _http(context, env, sleep, clock, notify, timeout)
+        if not github_credential(context, env).authenticated:
+            return []
+        http, credential = _http(context, env, time.sleep, time.time, None, timeout)
     except CollectorError as exc:
-        return [RunResult(COLLECTOR, "github", "failed", error=redact(exc))]
-    with GitHubCollection(context, http, credential, progress, clock) as collection:
-        return collection.run(orgs, explicit, upstream=upstream)
+        return [RunResult(COLLECTOR, COMMIT_AUTHORS, "failed", error=redact(exc))]
+    with GitHubCollection(context, http, credential, None, time.time) as collection:
+        # A stop is recorded on the run; the next collection asks again.
+        with suppress(AuthenticationError, RateLimitStop):
+            collection.commit_authors(_scope(orgs, explicit))
+        return collection.results
+
+
+def _scope(orgs: list[str], explicit: list[str]) -> Scope:
+    return Scope({org.lower() for org in orgs}, {name.lower() for name in explicit})
 
 
 def github_credential(context: Context, env: Mapping[str, str]) -> Credential:
@@ -279,18 +323,37 @@ class GitHubCollection:
         try:
             for login in orgs:
                 self.organization(login)
-            explicit = [name for name in explicit if name.lower() not in self.listed]
-            if explicit:
-                self.explicit_repositories(explicit)
+            unlisted = [name for name in explicit if name.lower() not in self.listed]
+            if unlisted:
+                self.explicit_repositories(unlisted)
             if orgs and self.members_complete and self.employer:
                 yesterday = self.today() - timedelta(days=1)
                 close_memberships(self.session, self.employer, self.member_people, yesterday)
                 self.session.commit()
+            if orgs or explicit:
+                self.commit_authors(_scope(orgs, explicit))
             if upstream:
                 self.upstream()
         except (AuthenticationError, RateLimitStop):
             pass  # recorded on the run it stopped; the next collection resumes from there
         return self.results
+
+    def commit_authors(self, scope: Scope) -> None:
+        """Link commit author e-mails to the logins GitHub reports for them, then regroup
+        people (see ospo_metrics.collect.commit_authors)."""
+        if not self.credential.authenticated:
+            return
+        cursor = last_cursor(self.session, COLLECTOR, COMMIT_AUTHORS)
+        emails, names = pending_commit_authors(self.session, scope, cursor)
+        if not emails:
+            return  # nothing new: no query, no run
+        with self.tracked(COMMIT_AUTHORS) as run:
+            linked = link_commit_authors(self.session, self.http, emails, names, run.result, cursor)
+            run.cursor = {"missing": linked.missing}
+            if linked.logins:
+                apply_curation(self.session, self.bots, self.config)
+                self.session.commit()
+                self.resolver = PeopleResolver(self.session, self.bots)  # people moved
 
     # ---- runs -------------------------------------------------------------------------------
 

@@ -98,9 +98,16 @@ def collect_command(context: Context, args: argparse.Namespace) -> int:
             from ospo_metrics.collect.mirrors import collect_mirrors
 
             # After the GitHub listing: the organizations' repositories, mirrored and mined.
-            results += collect_mirrors(
+            mined = collect_mirrors(
                 context, only=only, progress=bars.factory("commit"), env=environment_with_secrets()
             )
+            results += mined
+            if any(result.items_written for result in mined):
+                from ospo_metrics.collect_github import collect_commit_authors
+
+                # The new commits' authors get their GitHub logins in this collection already.
+                env = environment_with_secrets()
+                results += collect_commit_authors(context, only=only, env=env)
         results += collect_compliance_sources(context, source, only=only)
     finally:
         bars.close()
