@@ -18,6 +18,8 @@ Runs (`collection_runs`, collector "github"):
 - `forks:LOGIN`, `forks:repositories` -- who forked the repositories of an organization, or
   the `github:` ones (see `ospo_metrics.collect.github_forks`); only when there is something
   to ask.
+- `commit-authors` -- the login GitHub reports for commit author e-mails not linked yet (see
+  ospo_metrics.collect.commit_authors); recorded only when there was something to ask.
 
 Organization membership becomes an affiliation (`source` "org_membership", employer =
 `affiliation.organization`). GitHub does not say when someone joined: members on the first
