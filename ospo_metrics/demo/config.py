@@ -168,11 +168,11 @@ def _objectives(today: date) -> list[dict[str, Any]]:
         ),
         _objective(
             "cloud-commits",
-            "1,050 commits into the cloud projects before the due date",
+            "760 commits into the cloud projects before the due date",
             "commits",
             cloud,
             0,
-            1050,
+            760,
             "organizational",
             "sum_since_start",
             start,
