@@ -269,6 +269,7 @@ class Tracked:
     cursor: dict[str, Any] | None = None
     keep_cursor_when_stopped: bool = False
     status: str | None = None
+    problem: str | None = None  # with status "partial": what part failed (the rest is stored)
     shared_requests: float = 0.0  # its part of batched GraphQL queries
     shared_points: float = 0.0
     own: RequestStats | None = None
@@ -377,7 +378,7 @@ class GitHubCollection:
             self.finish(tracked, "interrupted", "interrupted")
             raise
         else:
-            self.finish(tracked, tracked.status)
+            self.finish(tracked, tracked.status, tracked.problem)
 
     def start(self, target: str, *, shared: bool = False) -> Tracked:
         result = RunResult(collector=COLLECTOR, target=target, status="running")

@@ -153,8 +153,10 @@ def test_a_failing_fork_listing_fails_nothing_else(engine, gh):
     results = collect(context, gh)
     run = next(r for r in results if r.target == "forks:acme")
     assert run.details.get("failed") == 1
+    assert run.status == "partial" and "acme/tool" in run.error  # Data sources shows it
     assert _forks(engine) == {}
     results = collect(context, gh)  # the next run asks again
+    assert next(r for r in results if r.target == "forks:acme").status == "ok"
     assert len(_forks(engine)) == 4
 
 

@@ -14,8 +14,8 @@ count alone (a fork renamed or transferred to another owner, one deleted as anot
 
 The run's cursor holds, per repository, the count, when it was listed and the ETags of its
 pages; it is updated after every repository, so a stopped run resumes with the rest.
-A repository whose listing fails is counted on the run (`details["failed"]`) and keeps its old
-cursor entry; the others go on.
+A repository whose listing fails makes the run partial (with what failed, on Data sources) and
+keeps its old cursor entry; the others go on.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def collect_forks(collection: GitHubCollection, names: list[str], target: str) -
             name: old[name] for name, row in owned.items() if name in old and row["forks"]
         }
         run.cursor = {"repositories": state}  # updated in place after every repository
-        failed = 0
+        failed: list[str] = []
         for name in work:
             row = owned[name]
             if not row["forks"]:  # none left: nothing to ask, but those we stored are gone
@@ -79,7 +79,7 @@ def collect_forks(collection: GitHubCollection, names: list[str], target: str) -
                 raise
             except (GitHubApiError, RepositoryUnavailable) as exc:
                 session.rollback()
-                failed += 1
+                failed.append(f"{name}: {exc}")
                 log.warning("GitHub: the forks of %s cannot be listed: %s", name, exc)
                 continue
             run.result.items_seen += len(listed)
@@ -87,8 +87,13 @@ def collect_forks(collection: GitHubCollection, names: list[str], target: str) -
             run.result.items_written += written
             session.commit()
             state[name] = {"forks": row["forks"], "listed_at": iso(now), "etags": cache.dump()}
-        if failed:
-            run.result.details["failed"] = failed
+        if failed:  # partial: shown on Data sources; the next run asks those again
+            run.result.details["failed"] = len(failed)
+            run.status = "partial"
+            run.problem = (
+                f"the forks of {len(failed)} repositories could not be listed (the next run "
+                f"asks again): {'; '.join(failed[:3])}"
+            )
 
 
 def _due(
