@@ -34,7 +34,7 @@ from ospo_metrics.people.bots import BotRules
 from ospo_metrics.store import (
     PeopleResolver,
     ensure_repository,
-    finish_run,
+    finish_result,
     start_run,
     write_issues,
 )
@@ -146,13 +146,6 @@ def import_perceval_files(
             result.status = "ok"
         except CollectorError as exc:
             result.status, result.error = "failed", str(exc)
-        finish_run(
-            engine,
-            run_id,
-            result.status,
-            error=result.error,
-            items_seen=result.items_seen,
-            items_written=result.items_written,
-        )
+        finish_result(engine, run_id, result)
         results.append(result)
     return results

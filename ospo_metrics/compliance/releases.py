@@ -31,6 +31,7 @@ from collectors.depsdev import (
 from ospo_metrics.context import Context
 from ospo_metrics.models import Repository, Sbom, SbomComponent
 from ospo_metrics.store import (
+    finish_result,
     finish_run,
     record_registry_error,
     registry_fetched,
@@ -146,13 +147,5 @@ def fetch_releases(
     result.details.update(
         {"failed": len(errors), "unknown": unknown, "fresh": fresh, "unsupported": unsupported}
     )
-    finish_run(
-        engine,
-        run_id,
-        result.status,
-        error=result.error,
-        items_seen=result.items_seen,
-        items_written=result.items_written,
-        requests_made=result.requests_made,
-    )
+    finish_result(engine, run_id, result, requests_made=result.requests_made)
     return [result]

@@ -18,7 +18,7 @@ from collectors.base import CollectorError, RunResult
 from collectors.sbom import SbomDocument, SbomFormatError, parse_sbom, read_sbom_file
 from ospo_metrics.context import Context
 from ospo_metrics.models import Repository
-from ospo_metrics.store import finish_run, start_run, write_sbom
+from ospo_metrics.store import finish_result, start_run, write_sbom
 
 COLLECTOR = "sbom"
 SBOM_SUFFIXES = (".json",)
@@ -89,14 +89,7 @@ def import_sbom_files(
             result.status = "ok" if result.items_written else "unchanged"
         except CollectorError as exc:
             result.status, result.error = "failed", str(exc)
-        finish_run(
-            engine,
-            run_id,
-            result.status,
-            error=result.error,
-            items_seen=result.items_seen,
-            items_written=result.items_written,
-        )
+        finish_result(engine, run_id, result)
         results.append(result)
     return results
 
@@ -152,14 +145,6 @@ def fetch_github_sboms(
             result.status, result.details["no_dependency_graph"] = "unchanged", 1
         except (CollectorError, GitHubApiError) as exc:
             result.status, result.error = "failed", str(exc)
-        finish_run(
-            context.engine,
-            run_id,
-            result.status,
-            error=result.error,
-            items_seen=result.items_seen,
-            items_written=result.items_written,
-            requests_made=result.requests_made,
-        )
+        finish_result(context.engine, run_id, result, requests_made=result.requests_made)
         results.append(result)
     return results

@@ -24,7 +24,7 @@ from collectors.scorecard import (
 )
 from ospo_metrics.context import Context
 from ospo_metrics.models import Repository
-from ospo_metrics.store import ensure_repository, finish_run, start_run, write_scorecard
+from ospo_metrics.store import ensure_repository, finish_result, start_run, write_scorecard
 
 COLLECTOR = "scorecard"
 
@@ -107,14 +107,7 @@ def import_scorecard_files(engine: Engine, paths: Iterable[Path]) -> list[RunRes
             result.status = "ok"
         except ScorecardFormatError as exc:
             result.status, result.error = "failed", str(exc)
-        finish_run(
-            engine,
-            run_id,
-            result.status,
-            error=result.error,
-            items_seen=result.items_seen,
-            items_written=result.items_written,
-        )
+        finish_result(engine, run_id, result)
         results.append(result)
     return results
 
@@ -164,14 +157,6 @@ def fetch_scorecards(context: Context, *, only: str | None = None) -> list[RunRe
         except CollectorError as exc:
             result.status, result.error = "failed", str(exc)
         result.requests_made = api.requests_made - before
-        finish_run(
-            context.engine,
-            run_id,
-            result.status,
-            error=result.error,
-            items_seen=result.items_seen,
-            items_written=result.items_written,
-            requests_made=result.requests_made,
-        )
+        finish_result(context.engine, run_id, result, requests_made=result.requests_made)
         results.append(result)
     return results

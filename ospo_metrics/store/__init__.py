@@ -39,6 +39,7 @@ from ospo_metrics.store.registry import (
 )
 from ospo_metrics.store.runs import (
     RUN_FINISHED,
+    finish_result,
     finish_run,
     last_cursor,
     last_cursors,
@@ -56,6 +57,7 @@ __all__ = [
     "clean_name",
     "close_memberships",
     "ensure_repository",
+    "finish_result",
     "finish_run",
     "insert_missing",
     "issue_ids",

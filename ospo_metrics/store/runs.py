@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
@@ -16,6 +16,9 @@ from ospo_metrics.models import (
 )
 from ospo_metrics.redact import redact
 from ospo_metrics.store.upserts import clean_text, utcnow
+
+if TYPE_CHECKING:
+    from collectors.base import RunResult
 
 RUN_FINISHED = ("ok", "unchanged")
 
@@ -100,6 +103,19 @@ def finish_run(engine: Engine, run_id: int, status: str, **fields: Any) -> None:
             .where(CollectionRun.id == run_id)
             .values(status=status, finished_at=utcnow(), **fields)
         )
+
+
+def finish_result(engine: Engine, run_id: int, result: RunResult, **fields: Any) -> None:
+    """`finish_run` with what a collector's result says: status, error and item counts."""
+    finish_run(
+        engine,
+        run_id,
+        result.status,
+        error=result.error,
+        items_seen=result.items_seen,
+        items_written=result.items_written,
+        **fields,
+    )
 
 
 def last_cursor(session: Session, collector: str, target: str) -> dict | None:
