@@ -22,16 +22,9 @@ from ospo_metrics.people.directory import (
     load_identities,
     person_actors,
     person_of_keys,
+    read_frame,
 )
 from ospo_metrics.people.identity import identity_key
-
-
-def _read(engine: Engine, statement) -> pd.DataFrame:
-    with engine.connect() as connection:
-        result = connection.execute(statement)
-        # Plain tuples: pandas probes Row objects attribute by attribute, which costs more
-        # than the query.
-        return pd.DataFrame(list(map(tuple, result)), columns=list(result.keys()))
 
 
 def _utc(values: pd.Series) -> pd.Series:
@@ -74,7 +67,7 @@ class _People:
 def co_author_contributions(engine: Engine, people: _People) -> pd.DataFrame:
     """One row per co-author credited on a (non-merge) commit; the author is not their own
     co-author, and a co-author named twice on a commit counts once."""
-    rows = _read(
+    rows = read_frame(
         engine,
         select(
             Repository.full_name.label("repo"),
@@ -105,7 +98,7 @@ def co_author_contributions(engine: Engine, people: _People) -> pd.DataFrame:
 
 def activity_contributions(engine: Engine, people: _People) -> pd.DataFrame:
     """One row per review, and per comment or review comment, with a known author."""
-    rows = _read(
+    rows = read_frame(
         engine,
         select(
             Repository.full_name.label("repo"),

@@ -25,7 +25,8 @@ def precedence(source: str) -> int:
     return _PRECEDENCE.get(source.partition(":")[0], 1)
 
 
-def _read(engine: Engine, statement) -> pd.DataFrame:
+def read_frame(engine: Engine, statement) -> pd.DataFrame:
+    """The statement's rows as a DataFrame, its columns named as selected."""
     with engine.connect() as connection:
         result = connection.execute(statement)
         # Plain tuples: pandas probes Row objects attribute by attribute, which costs more
@@ -40,7 +41,7 @@ def identity_text(kind: str, value: str) -> str:
 
 def load_identities(engine: Engine) -> pd.DataFrame:
     """Every identity: identity_id, person_id, kind, value, name (the first name seen)."""
-    frame = _read(
+    frame = read_frame(
         engine,
         select(
             Identity.id.label("identity_id"),
@@ -58,7 +59,7 @@ def load_identities(engine: Engine) -> pd.DataFrame:
 def load_appearances(engine: Engine) -> pd.DataFrame:
     """One row per identity and name it was seen with: person_id, kind, value, name."""
     identities = load_identities(engine)
-    names = _read(engine, select(IdentityName.identity_id, IdentityName.name))
+    names = read_frame(engine, select(IdentityName.identity_id, IdentityName.name))
     columns = ["person_id", "kind", "value", "name"]
     seen = identities[columns]
     if not names.empty:
@@ -77,7 +78,7 @@ def load_employments(engine: Engine) -> pd.DataFrame:
     """Dated affiliations of people in the order they apply (later rows win where they
     overlap): organization memberships, imports, the configuration, curation decisions.
     Columns person_id, organization, valid_from, valid_to, source."""
-    stored = _read(
+    stored = read_frame(
         engine,
         select(
             Affiliation.person_id,
@@ -87,7 +88,7 @@ def load_employments(engine: Engine) -> pd.DataFrame:
             Affiliation.source,
         ).order_by(Affiliation.id),
     )
-    curated = _read(
+    curated = read_frame(
         engine,
         select(
             CurationRule.key,
@@ -114,7 +115,7 @@ def load_employments(engine: Engine) -> pd.DataFrame:
 
 def curated_actors(engine: Engine, identities: pd.DataFrame) -> dict[int, str]:
     """person_id -> actor kind a person said it is (`ospo-metrics people set-bot`)."""
-    rules = _read(
+    rules = read_frame(
         engine,
         select(CurationRule.key, CurationRule.value)
         .where(CurationRule.kind == "bot")

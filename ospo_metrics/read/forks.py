@@ -25,20 +25,15 @@ from ospo_metrics.people.directory import (
     load_identities,
     person_actors,
     person_of_keys,
+    read_frame,
 )
-
-
-def _rows(engine: Engine, statement) -> pd.DataFrame:
-    with engine.connect() as connection:
-        result = connection.execute(statement)
-        return pd.DataFrame(list(map(tuple, result)), columns=list(result.keys()))
 
 
 def load_forks(
     engine: Engine, rules: AffiliationRules, organizations: Iterable[str]
 ) -> pd.DataFrame:
     """Every stored fork of a repository we own, with its owner's affiliation."""
-    rows = _rows(
+    rows = read_frame(
         engine,
         select(
             Repository.full_name.label("repo"),
