@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,6 +122,19 @@ def run_collection(env: dict[str, str], redis: str, workers: int) -> tuple[float
     return wall, children_cpu() - before_children, jobs
 
 
+@contextmanager
+def _fresh_schema(admin) -> Iterator[str]:
+    """A PostgreSQL schema of its own for one measured collection, dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'create schema "{schema}"'))
+    try:
+        yield schema
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'drop schema "{schema}" cascade'))
+
+
 def _env(config: Path, schema: str, postgres: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -178,10 +193,7 @@ def main() -> int:
         print("|---:|---:|---:|---:|---:|---:|---:|")
         base = None
         if args.local:
-            schema = f"bench_{uuid.uuid4().hex[:10]}"
-            with admin.connect() as connection:
-                connection.execute(text(f'create schema "{schema}"'))
-            try:
+            with _fresh_schema(admin) as schema:
                 env = _env(config, schema, args.postgres)
                 pg_before = server_cpu()
                 wall, cpu, jobs = run_local(env)
@@ -190,15 +202,9 @@ def main() -> int:
                     f"| {cpu:.1f} | {server_cpu() - pg_before:.1f} |",
                     flush=True,
                 )
-            finally:
-                with admin.connect() as connection:
-                    connection.execute(text(f'drop schema "{schema}" cascade'))
         for count in args.workers:
-            schema = f"bench_{uuid.uuid4().hex[:10]}"
-            with admin.connect() as connection:
-                connection.execute(text(f'create schema "{schema}"'))
-            env = _env(config, schema, args.postgres)
-            try:
+            with _fresh_schema(admin) as schema:
+                env = _env(config, schema, args.postgres)
                 pg_before = server_cpu()
                 wall, cpu, jobs = run_collection(env, args.redis, count)
                 pg = server_cpu() - pg_before
@@ -215,9 +221,6 @@ def main() -> int:
                         f"| | {cpu:.1f} | |",
                         flush=True,
                     )
-            finally:
-                with admin.connect() as connection:
-                    connection.execute(text(f'drop schema "{schema}" cascade'))
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     return 0
 
