@@ -11,7 +11,7 @@ ui.demo_banner(context)
 scope = ui.scope_picker(context)
 data = ui.frames(scope)
 
-if data.commits.empty and data.issues.empty and data.repository_details.empty:
+if ui.is_empty(data, "commits", "issues", "repository_details"):
     ui.empty_state("No activity has been collected for this scope yet.")
     st.stop()
 

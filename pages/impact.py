@@ -14,7 +14,7 @@ st.title("Impact summary")
 ui.demo_banner(context)
 data = ui.frames("all")
 
-if data.commits.empty and data.issues.empty:
+if ui.is_empty(data, "commits", "issues"):
     ui.empty_state("Nothing has been collected yet.")
     st.stop()
 

@@ -28,13 +28,13 @@ scope = ui.scope_picker(context)
 period = ui.period_picker()
 data = ui.frames(scope)
 
-if data.commits.empty and data.issues.empty:
+if ui.is_empty(data, "commits", "issues"):
     ui.empty_state("No activity has been collected for this scope yet.")
     st.stop()
 
 ui.kpi_tiles(COMMUNITY_TILES, data, period)
 ui.excluded_note(data)
-if not data.issues.empty:
+if not ui.is_empty(data, "issues"):
     ui.kpi_tiles(GITHUB_TILES, data, period)
 ui.objectives_summary(ui.objectives())
 ui.compliance_line()

@@ -22,7 +22,7 @@ scope = ui.scope_picker(context)
 period = ui.period_picker()
 data = ui.frames(scope)
 
-if data.repositories.empty and data.contributions.empty:
+if ui.is_empty(data, "repositories", "contributions"):
     ui.empty_state("No repositories or contributions have been collected for this scope yet.")
     st.stop()
 

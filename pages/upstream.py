@@ -12,7 +12,7 @@ st.title("Upstream contributions")
 ui.demo_banner(context)
 data = ui.frames("all")
 
-if data.issues.empty and data.contributions.empty:
+if ui.is_empty(data, "issues", "contributions"):
     ui.empty_state("Nothing has been collected yet.")
     st.stop()
 

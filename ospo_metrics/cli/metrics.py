@@ -86,17 +86,19 @@ def register(commands: argparse._SubParsersAction, parents: list[argparse.Argume
 
 
 def kpis_command(context: Context, args: argparse.Namespace) -> int:
+    from ospo_metrics import read
+    from ospo_metrics.warm import latest_values
+
     frames = frames_for(context, args.scope)
-    if frames.commits.empty and frames.issues.empty:
+    if read.is_empty(frames, "commits", "issues"):
         print("no data yet: run `ospo-metrics collect` (or `ospo-metrics demo`)")
         return 0
     now = pd.Timestamp.now(tz="UTC")
     rows = []
-    for kpi in kpis.REGISTRY.values():
-        calendar = _calendar(context, args, frames, kpi)
-        table = kpis.series(kpi.id, frames, args.period, calendar=calendar)
-        change = kpis.latest_change(table, now)
-        coverage = kpis.coverage_at(kpi.id, frames, args.period, change.period_start)
+    values = latest_values(
+        frames, args.period, now, lambda kpi: _calendar(context, args, frames, kpi)
+    )
+    for kpi, calendar, change, coverage in values:
         rows.append(
             {
                 "kpi": kpi.id,
@@ -117,8 +119,9 @@ def kpis_command(context: Context, args: argparse.Namespace) -> int:
 def excluded_line(frames: kpis.Frames) -> str:
     """What people KPIs leave out (bots, and AI agents unless counted), over all the data."""
     from kpis.contributors import excluded_contributions
+    from ospo_metrics import read
 
-    table = excluded_contributions(frames)
+    table = read.computed(frames, ("excluded",), lambda: excluded_contributions(frames))
     if table.empty:
         return "excluded from people KPIs: nothing (no bot or AI-agent contributions)"
     totals = table.groupby("actor")["contributions"].sum()
@@ -194,10 +197,14 @@ def export_table_command(context: Context, args: argparse.Namespace) -> int:
 
 
 def warm_command(context: Context, args: argparse.Namespace) -> int:
-    from ospo_metrics import read
+    from ospo_metrics.warm import warm_views
 
-    seconds = read.warm(context.engine, context.database_url, context.rules, context.cache_dir)
-    print(f"frames of the current data ready in {context.cache_dir} ({seconds:.1f} s)")
+    warmed = warm_views(context)
+    print(
+        f"frames of the current data ready in {context.cache_dir} "
+        f"({warmed.frames_seconds:.1f} s), the default views' results "
+        f"({warmed.results_seconds:.1f} s)"
+    )
     return 0
 
 

@@ -148,30 +148,13 @@ def _usage_errors(handler):
 
 def report_command(context: Context, args: argparse.Namespace) -> int:
     from ospo_metrics.read.strategy import load_assessments
-    from ospo_metrics.report import (
-        PdfError,
-        html_to_pdf,
-        impact_numbers,
-        impact_summary,
-        objectives_as_of,
-        render_html,
-    )
-    from ospo_metrics.report.sections import strategy_sections
+    from ospo_metrics.report import PdfError, html_to_pdf, impact_numbers, render_html
+    from ospo_metrics.report.current import summary_of
 
     frames = frames_for(context)
     now = pd.Timestamp.now(tz="UTC")
     window = _window(args.window, now)
-    views = _objective_views(context, frames, objectives_as_of(window, now))
-    summary = impact_summary(
-        frames,
-        views,
-        window,
-        now,
-        context.organization_name,
-        context.is_demo,
-        privacy.enabled(context.config),
-        strategy_sections(frames, objectives_as_of(window, now), load_assessments(context.engine)),
-    )
+    summary = summary_of(context, frames, window.key, now, load_assessments(context.engine))
     if args.numbers:
         write_csv(context, impact_numbers(summary), args.output)
         return 0

@@ -5,7 +5,8 @@
 - `tables`: what people look at and export (commits, issues, repositories, runs, checks);
 - `version`: the data version every cache is keyed on (finished runs, recorded changes);
 - `cache`: the frames of the current data version on disk, warmed after a collection;
-- `memo`: scoped frames and KPI series computed once per loaded frames.
+- `memo`: scoped frames and KPI series computed once per loaded frames;
+- `lazy`, `results`: frames read on first use, and results kept on disk per data version.
 
 Import from here; the split is an inside matter.
 """
@@ -16,11 +17,21 @@ from ospo_metrics.read.cache import (
     context_frames,
     current_key,
     frames_for,
+    version_frames,
     warm,
 )
 from ospo_metrics.read.columnar import read_frame
 from ospo_metrics.read.frames import FRAME_LOADERS, load_employments, load_frames, repository_ids
-from ospo_metrics.read.memo import computed, repository_names, scoped_frames, series
+from ospo_metrics.read.lazy import FRAME_NAMES, LazyFrames
+from ospo_metrics.read.memo import (
+    computed,
+    coverage_at,
+    is_empty,
+    repository_names,
+    row_counts,
+    scoped_frames,
+    series,
+)
 from ospo_metrics.read.snapshots import load_snapshots
 from ospo_metrics.read.tables import (
     COMMIT_TABLE_COLUMNS,
@@ -38,15 +49,19 @@ from ospo_metrics.read.version import data_version
 __all__ = [
     "COMMIT_TABLE_COLUMNS",
     "FRAME_LOADERS",
+    "FRAME_NAMES",
     "ISSUE_TABLE_COLUMNS",
+    "LazyFrames",
     "cache_folder",
     "cached_frames",
     "computed",
     "context_frames",
+    "coverage_at",
     "current_key",
     "data_version",
     "frames_for",
     "frames_from_tables",
+    "is_empty",
     "load_commits_table",
     "load_employments",
     "load_frames",
@@ -58,8 +73,10 @@ __all__ = [
     "read_frame",
     "repository_ids",
     "repository_names",
+    "row_counts",
     "rows_in",
     "scoped_frames",
     "series",
+    "version_frames",
     "warm",
 ]

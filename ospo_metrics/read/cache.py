@@ -17,12 +17,14 @@ import dataclasses
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.feather as feather
 from sqlalchemy import Engine
@@ -33,7 +35,9 @@ if TYPE_CHECKING:
 from kpis.schema import SCHEMAS, Frames
 from ospo_metrics.affiliation import AffiliationRules
 from ospo_metrics.read.frames import FRAME_LOADERS, load_frames
+from ospo_metrics.read.lazy import LazyFrames, Source
 from ospo_metrics.read.memo import scoped_frames
+from ospo_metrics.read.results import ResultStore
 from ospo_metrics.read.version import data_version
 
 # Bump when what a loader produces changes in a way the schemas below do not show.
@@ -80,16 +84,26 @@ class FrameCache:
     def _path(self, key: str, name: str) -> Path:
         return self.folder / f"frames-{key}-{name}.arrow"
 
+    def has(self, key: str) -> bool:
+        return all(self._path(key, name).exists() for name in FRAME_LOADERS)
+
+    def load_table(self, key: str, name: str) -> pd.DataFrame | None:
+        """One stored frame of `key`, or None when it is not there (or cannot be read)."""
+        path = self._path(key, name)
+        if not path.exists():
+            return None
+        try:
+            return feather.read_table(path, memory_map=True).to_pandas()
+        except (OSError, pa.ArrowException):
+            return None
+
     def load(self, key: str) -> Frames | None:
         parts = {}
         for name in FRAME_LOADERS:
-            path = self._path(key, name)
-            if not path.exists():
+            table = self.load_table(key, name)
+            if table is None:
                 return None
-            try:
-                parts[name] = feather.read_table(path, memory_map=True).to_pandas()
-            except (OSError, pa.ArrowException):
-                return None
+            parts[name] = table
         return Frames(**parts)
 
     def store(self, key: str, frames: Frames) -> None:
@@ -112,6 +126,9 @@ class FrameCache:
             for path in self.folder.glob(f"frames-{stale}-*.arrow"):
                 with contextlib.suppress(OSError):
                     path.unlink()
+        for results in self.folder.glob("results-*"):  # the results of versions dropped
+            if results.name.removeprefix("results-") not in keys[:KEEP_VERSIONS]:
+                shutil.rmtree(results, ignore_errors=True)
 
 
 def cache_folder(data_dir: Path) -> Path:
@@ -155,28 +172,62 @@ def frames_for(
     return load_frames(engine, rules, scope, groups)
 
 
-def context_frames(context: Context, scope: str = "all") -> Frames:
-    """Every KPI input frame of an entry point's database (activity and compliance),
-    restricted to `scope`; the activity frames come from the cache when someone loaded them
-    already. The compliance frames are small and follow the configuration's policy: they are
-    read each time."""
-    from ospo_metrics.compliance.read import load_compliance_frames, with_compliance
-    from ospo_metrics.read.forks import load_forks, with_forks
-    from ospo_metrics.read.health import load_health_frames, with_health
+def version_frames(context: Context, key: str | None = None) -> LazyFrames:
+    """Every KPI input frame of the current data version (activity, compliance, health,
+    forks), each read on first use, with the store their results are kept in. The activity
+    frames come from the Arrow cache when someone loaded them already (else all of them are
+    read, and stored); the others are small and follow the configuration: read from the
+    database."""
+    from ospo_metrics.compliance.read import load_compliance_frames
+    from ospo_metrics.read.forks import load_forks
+    from ospo_metrics.read.health import load_health_frames
 
-    activity = frames_for(
-        context.engine,
-        context.database_url,
-        context.rules,
-        context.cache_dir,
-        scope,
-        context.groups,
-    )
-    frames = with_compliance(activity, load_compliance_frames(context.engine, context.config))
-    frames = with_health(frames, load_health_frames(context.engine, context.config))
-    forks = load_forks(context.engine, context.rules, context.config.organizations)
-    frames = with_forks(frames, forks)
-    return scoped_frames(frames, scope, context.groups)
+    engine, config = context.engine, context.config
+    key = key or current_key(engine, context.database_url, context.rules)
+    cache = FrameCache(context.cache_dir)
+
+    def everything() -> Frames:
+        return cached_frames(engine, context.database_url, context.rules, context.cache_dir, key)
+
+    def activity(name: str) -> Source:
+        def load() -> dict[str, pd.DataFrame]:
+            table = cache.load_table(key, name)
+            return {name: table if table is not None else everything().get(name)}
+
+        return (name,), load
+
+    def compliance() -> dict[str, pd.DataFrame]:
+        return load_compliance_frames(engine, config)
+
+    def health() -> dict[str, pd.DataFrame]:
+        return load_health_frames(engine, config)
+
+    def forks() -> dict[str, pd.DataFrame]:
+        return {"forks": load_forks(engine, context.rules, config.organizations)}
+
+    compliance_names = (
+        "repositories", "file_checks", "requirements", "scorecard", "sboms", "dependencies",
+        "package_releases",
+    )  # fmt: skip
+    sources: list[Source] = [activity(name) for name in FRAME_LOADERS]
+    if not cache.has(key):  # one read of the database for all three, not one each
+        sources = [(tuple(FRAME_LOADERS), lambda: _as_dict(everything()))]
+    sources += [
+        (compliance_names, compliance),
+        (("repository_details", "releases"), health),
+        (("forks",), forks),
+    ]
+    return LazyFrames(sources, ResultStore.of(context.cache_dir, key, config))
+
+
+def _as_dict(frames: Frames) -> dict[str, pd.DataFrame]:
+    return {name: frames.get(name) for name in FRAME_LOADERS}
+
+
+def context_frames(context: Context, scope: str = "all") -> Frames:
+    """Every KPI input frame of an entry point's database, restricted to `scope`, read on
+    first use (`version_frames`)."""
+    return scoped_frames(version_frames(context), scope, context.groups)
 
 
 def warm(engine: Engine, database_url: str, rules: AffiliationRules, folder: Path) -> float:
@@ -195,5 +246,6 @@ __all__ = [
     "frames_for",
     "frames_key",
     "rules_fingerprint",
+    "version_frames",
     "warm",
 ]

@@ -18,7 +18,7 @@ from kpis.periods import Period, period_floor
 from kpis.public_sector import external_fork_rows, partner_shares
 from kpis.schema import Frames
 from ospo_metrics.formatting import format_value
-from ospo_metrics.read.memo import series
+from ospo_metrics.read.memo import computed, series
 
 PUBLIC_SECTOR_KPIS: tuple[str, ...] = tuple(
     kpi.id for kpi in kpis.REGISTRY.values() if kpi.group == "public_sector"
@@ -40,15 +40,20 @@ class PublicSectorSummary:
 def public_sector_summary(
     frames: Frames, as_of: pd.Timestamp, period: Period = "quarter"
 ) -> PublicSectorSummary:
-    """Each public-sector KPI's last complete ``period`` and the partners' shares per period."""
-    values = {
-        kpi_id: kpis.latest_change(series(kpi_id, frames, period, end=as_of), as_of)
-        for kpi_id in PUBLIC_SECTOR_KPIS
-    }
-    shares = partner_shares(frames, period)
+    """Each public-sector KPI's last complete ``period`` and the partners' shares per period
+    (computed once per frames and running period)."""
     running = period_floor(as_of, period)
-    shares = shares[pd.to_datetime(shares["period_start"]) < running].reset_index(drop=True)
-    return PublicSectorSummary(period, values, shares)
+
+    def make() -> PublicSectorSummary:
+        values = {
+            kpi_id: kpis.latest_change(series(kpi_id, frames, period, end=as_of), as_of)
+            for kpi_id in PUBLIC_SECTOR_KPIS
+        }
+        shares = partner_shares(frames, period)
+        shares = shares[pd.to_datetime(shares["period_start"]) < running].reset_index(drop=True)
+        return PublicSectorSummary(period, values, shares)
+
+    return computed(frames, ("public_sector", period, running), make)
 
 
 def outside_forks(frames: Frames) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import pandas as pd
 import kpis
 from kpis.periods import Period, period_floor, shift
 from kpis.schema import Frames
-from ospo_metrics.read.memo import series
+from ospo_metrics.read.memo import computed, series
 
 SERIES_EXPORT_COLUMNS = (
     "kpi",
@@ -28,14 +28,19 @@ SERIES_EXPORT_COLUMNS = (
 
 
 def first_activity(frames: Frames) -> pd.Timestamp | None:
-    """The earliest commit or issue in the frames: where every series of a scope starts."""
-    starts = [
-        frame[column].min()
-        for frame, column in ((frames.commits, "authored_at"), (frames.issues, "created_at"))
-        if len(frame)
-    ]
-    starts = [start for start in starts if pd.notna(start)]
-    return min(starts) if starts else None
+    """The earliest commit or issue in the frames: where every series of a scope starts
+    (computed once per frames)."""
+
+    def make() -> pd.Timestamp | None:
+        starts = [
+            frame[column].min()
+            for frame, column in ((frames.commits, "authored_at"), (frames.issues, "created_at"))
+            if len(frame)
+        ]
+        starts = [start for start in starts if pd.notna(start)]
+        return min(starts) if starts else None
+
+    return computed(frames, ("first_activity",), make)
 
 
 def kpi_series(

@@ -14,7 +14,7 @@ import kpis
 from kpis.objectives import ObjectiveResult, evaluate, period_for, status_rank
 from kpis.schema import Frames
 from ospo_metrics.config import Objective
-from ospo_metrics.read.memo import scoped_frames, series
+from ospo_metrics.read.memo import computed, scoped_frames, series
 from ospo_metrics.strategy.goals import goal_of
 
 
@@ -59,6 +59,20 @@ def evaluate_objectives(
         )
         views.append(ObjectiveView(objective, result, values, kpi.unit))
     return sorted(views, key=lambda view: status_rank(view.result.status))
+
+
+def current_objectives(
+    objectives: list[Objective],
+    frames: Frames,
+    groups: dict[str, list[str]],
+    now: pd.Timestamp,
+) -> list[ObjectiveView]:
+    """`evaluate_objectives` as of the current hour, computed once per data version and hour
+    (the time gone towards each due date moves on) and kept with the frames' results."""
+    hour = pd.Timestamp(now).floor("h")
+    return computed(
+        frames, ("objectives", hour), lambda: evaluate_objectives(objectives, frames, groups, now)
+    )
 
 
 TABLE_COLUMNS = [

@@ -8,7 +8,7 @@ stay a few lines. Import it as `from ospo_metrics import ui`; the modules are an
 - `status`: objectives' status words and colours;  `filters`: the export tables' filters.
 """
 
-from ospo_metrics.read import series
+from ospo_metrics.read import is_empty, series
 from ospo_metrics.report import ImpactSummary
 from ospo_metrics.ui.charts import kpi_trend, objective_chart, partner_share_chart, series_figure
 from ospo_metrics.ui.data import (
@@ -117,6 +117,7 @@ __all__ = [
     "filter_issues",
     "frames",
     "impact_summary",
+    "is_empty",
     "issue_details",
     "issues_csv",
     "issues_table",

@@ -15,7 +15,7 @@ from ospo_metrics import read
 from ospo_metrics.config import Config, ConfigError
 from ospo_metrics.context import Context, open_context
 from ospo_metrics.db import DatabaseError
-from ospo_metrics.objectives import ObjectiveView, evaluate_objectives
+from ospo_metrics.objectives import ObjectiveView
 from ospo_metrics.ui.untrusted import problem
 
 
@@ -62,17 +62,11 @@ def data_key(ctx: Context) -> str:
 # One data version in memory: the frames are the same object for every session and rerun
 # (cache_resource, not cache_data, which would copy a million rows on every hit). Scoped
 # frames and KPI series are kept beside them (read/memo.py).
-@st.cache_resource(max_entries=1, show_spinner="Loading the collected data…")
+# Each table is read the first time a view needs it (read/lazy.py), and what is computed from
+# them is kept on disk too, so a new process reuses the results of the last `warm`.
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _frames_of_version(database_url: str, key: str) -> Frames:
-    from ospo_metrics.compliance.read import with_compliance
-    from ospo_metrics.read.forks import load_forks, with_forks
-    from ospo_metrics.read.health import load_health_frames, with_health
-
-    ctx = _context()
-    activity = read.cached_frames(ctx.engine, ctx.database_url, ctx.rules, ctx.cache_dir, key)
-    frames = with_compliance(activity, _compliance_tables(ctx))
-    frames = with_forks(frames, load_forks(ctx.engine, ctx.rules, ctx.config.organizations))
-    return with_health(frames, load_health_frames(ctx.engine, ctx.config))
+    return read.version_frames(_context(), key)
 
 
 def frames(scope: str) -> Frames:
@@ -102,18 +96,12 @@ def now() -> pd.Timestamp:
     return pd.Timestamp.now("UTC")
 
 
-# Shared and read-only, like the frames they come from; evaluated again when the data changes
-# and at least every hour (the time gone towards each due date moves on).
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _objectives(database_url: str, key: str, hour: str) -> list[ObjectiveView]:
-    ctx = _context()
-    return evaluate_objectives(list(ctx.config.objectives), frames("all"), ctx.groups, now())
-
-
 def objectives() -> list[ObjectiveView]:
     """The configured objectives evaluated now, worst first (each on its own scope)."""
+    from ospo_metrics.strategy.objectives import current_objectives
+
     ctx = context()
-    return _objectives(ctx.database_url, data_key(ctx), f"{now():%Y-%m-%dT%H}")
+    return current_objectives(list(ctx.config.objectives), frames("all"), ctx.groups, now())
 
 
 # Written by `alerts` and `snapshot`, not by collections: a short ttl instead of the data key.
@@ -168,11 +156,3 @@ def unavailable(repositories: pd.DataFrame) -> pd.DataFrame:
     if repositories.empty or "unavailable_reason" not in repositories:
         return repositories.head(0)
     return repositories[repositories["unavailable_reason"].notna()]
-
-
-def _compliance_tables(ctx: Context) -> dict[str, pd.DataFrame]:
-    """The compliance frames (small: one row per repository and check); they follow the
-    configuration's policy, which is fixed for the life of the app's context."""
-    from ospo_metrics.compliance.read import load_compliance_frames
-
-    return load_compliance_frames(ctx.engine, ctx.config)

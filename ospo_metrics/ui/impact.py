@@ -8,16 +8,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-import kpis
 from ospo_metrics import report
 from ospo_metrics.formatting import format_delta, format_value
-from ospo_metrics.objectives import evaluate_objectives, objectives_table
+from ospo_metrics.objectives import objectives_table
 from ospo_metrics.report import Headline, ImpactSummary, Window
 from ospo_metrics.strategy.goals import ROLLUP_RULE, goal_of, goal_summaries
-from ospo_metrics.ui.data import _context, context, data_key, frames, now
+from ospo_metrics.ui.data import context, frames, now
 from ospo_metrics.ui.state import remember, url_value
 from ospo_metrics.ui.status import STATUS_ICONS, status_badge
-from ospo_metrics.ui.widgets import private, table
+from ospo_metrics.ui.widgets import table
 
 TILE_COLOURS = {"up": "normal", "down": "inverse", "neutral": "off"}
 
@@ -42,30 +41,6 @@ def window_picker(key: str = "window") -> Window:
     return report.window_for(choice, now())
 
 
-@st.cache_resource(max_entries=8, show_spinner="Computing the summary…")
-def _summary(database_url: str, key: str, window_key: str, hour: str) -> ImpactSummary:
-    ctx = _context()
-    moment = now()
-    window = report.window_for(window_key, moment)
-    everything = frames("all")
-    views = evaluate_objectives(
-        list(ctx.config.objectives),
-        everything,
-        ctx.groups,
-        report.objectives_as_of(window, moment),
-    )
-    return report.impact_summary(
-        everything,
-        views,
-        window,
-        moment,
-        ctx.organization_name,
-        ctx.is_demo,
-        private(),
-        sections(everything, report.objectives_as_of(window, moment)),
-    )
-
-
 def sections(data, as_of: pd.Timestamp) -> tuple[str, ...]:
     """The report's strategy sections (public sector, maturity: report.sections)."""
     from ospo_metrics.report.sections import strategy_sections
@@ -76,8 +51,10 @@ def sections(data, as_of: pd.Timestamp) -> tuple[str, ...]:
 
 def summary(window: Window) -> ImpactSummary:
     """The impact summary over `window` (shared and read-only)."""
-    ctx = context()
-    return _summary(ctx.database_url, data_key(ctx), window.key, f"{now():%Y-%m-%dT%H}")
+    from ospo_metrics.report.current import hourly_summary
+    from ospo_metrics.ui.maturity import maturity_assessments
+
+    return hourly_summary(context(), frames("all"), window.key, now(), maturity_assessments())
 
 
 def headline_tile(headline: Headline, compared_with: str) -> None:
@@ -148,43 +125,12 @@ def objectives_by_goal(summary: ImpactSummary) -> None:
     st.caption(f"Goals: {ROLLUP_RULE}")
 
 
-UPSTREAM_TILES = (
-    "upstream_prs_opened",
-    "upstream_prs_merged",
-    "upstream_merge_rate",
-    "upstream_time_to_merge",
-    "upstream_reviews",
-    "upstream_majority_projects",
-)
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _upstream(database_url: str, key: str, window_key: str, day: str) -> dict:
-    from kpis.upstream import upstream_people_table, upstream_projects_table
-    from kpis.window import window_value
-
-    window = report.window_for(window_key, now())
-    everything = frames("all")
-    return {
-        "headlines": [
-            Headline(
-                kpis.get(kpi_id),
-                window_value(kpi_id, everything, window.start, window.end),
-                window_value(kpi_id, everything, window.previous_start, window.previous_end),
-                report.impact.quarter_trend(kpi_id, everything, window, now()),
-            )
-            for kpi_id in UPSTREAM_TILES
-        ],
-        "projects": upstream_projects_table(everything, window.start, window.end),
-        "people": upstream_people_table(everything, window.start, window.end),
-    }
-
-
 def upstream(window: Window) -> dict:
     """The Upstream page's numbers over `window`: headlines (with the window before and four
     quarters), the per-project and the per-person tables (shared and read-only)."""
-    ctx = context()
-    return _upstream(ctx.database_url, data_key(ctx), window.key, f"{now():%Y-%m-%dT%H}")
+    from ospo_metrics.report.current import upstream_numbers
+
+    return upstream_numbers(frames("all"), window.key, now())
 
 
 def tiles(shown: list[Headline], compared_with: str, columns: int = 3) -> None:

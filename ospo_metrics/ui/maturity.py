@@ -31,10 +31,7 @@ def save_maturity(on: dt.date, answers: dict[str, str], notes: dict[str, str]) -
 
     with Session(context().engine) as session, session.begin():
         save_assessment(session, on, answers, notes, dt.datetime.now(dt.UTC))
-    _assessments.clear()
-    from ospo_metrics.ui.impact import _summary  # the report states the stage
-
-    _summary.clear()
+    _assessments.clear()  # the impact summary's key holds the assessments: it follows
 
 
 def maturity_history(assessments: list[Assessment]) -> pd.DataFrame:

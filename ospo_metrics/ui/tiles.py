@@ -68,7 +68,7 @@ def kpi_tile(kpi_id: str, data: Frames, period: str, now: pd.Timestamp | None = 
         + (f"\n\nCHAOSS: {kpi.chaoss}" if kpi.chaoss else ""),
     )
     caption = f"{when} · vs the {period} before" if delta else when
-    coverage = kpis.coverage_at(kpi.id, data, period, change.period_start)
+    coverage = read.coverage_at(kpi.id, data, period, change.period_start)
     if coverage is not None:  # an affiliation KPI says how much of its input has one
         caption += f" · affiliation known for {coverage:.0f} %"
     st.caption(caption)
@@ -89,7 +89,7 @@ def excluded_note(data: Frames) -> None:
     """One line under the people tiles: the bot and AI-agent contributions they leave out."""
     from kpis.contributors import excluded_contributions
 
-    table = excluded_contributions(data)
+    table = read.computed(data, ("excluded",), lambda: excluded_contributions(data))
     if table.empty:
         return
     totals = table.groupby("actor")["contributions"].sum()

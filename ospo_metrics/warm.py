@@ -1,0 +1,71 @@
+"""Warming after a collection: the frames, then what the first views compute from them.
+
+`collect` ends with this (`ospo-metrics warm` runs it alone), so the first view after a
+collection, in any new dashboard process, and the next `ospo-metrics kpis` read stored results
+instead of reading a million rows and computing every series (read/results.py). The views
+warmed are the defaults: every scope's pages start on `all` and the week. Any other choice is
+computed on its first view and then kept as well.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+import kpis
+from ospo_metrics import read
+
+if TYPE_CHECKING:
+    from ospo_metrics.context import Context
+
+DEFAULT_PERIOD = "week"  # the pages' period picker starts on it, and `ospo-metrics kpis` too
+
+
+@dataclass(frozen=True)
+class Warmed:
+    frames_seconds: float  # the frames into the Arrow cache
+    results_seconds: float  # the default views' results into the result store
+
+
+def latest_values(frames: kpis.Frames, period: str, now: pd.Timestamp, calendar_for=None) -> list:
+    """Each KPI's latest complete period, its change and its affiliation coverage: the
+    Overview's tiles and `ospo-metrics kpis` (one computation, kept with the frames)."""
+    rows = []
+    for kpi in kpis.REGISTRY.values():
+        calendar = calendar_for(kpi) if calendar_for is not None else None
+        table = read.series(kpi.id, frames, period, end=now, calendar=calendar)
+        change = kpis.latest_change(table, now)
+        coverage = read.coverage_at(kpi.id, frames, period, change.period_start)
+        rows.append((kpi, calendar, change, coverage))
+    return rows
+
+
+def warm_views(context: Context, now: pd.Timestamp | None = None) -> Warmed:
+    """Fill the frames cache, then compute and store the default views' results."""
+    from kpis.contributors import excluded_contributions
+    from ospo_metrics.health.views import health_table
+    from ospo_metrics.report.series import first_activity, kpi_series
+    from ospo_metrics.strategy.objectives import current_objectives
+
+    now = now if now is not None else pd.Timestamp.now("UTC")
+    frames_seconds = read.warm(
+        context.engine, context.database_url, context.rules, context.cache_dir
+    )
+    began = time.perf_counter()
+    frames = read.version_frames(context)
+    read.repository_names(frames)
+    read.row_counts(frames, *read.FRAME_NAMES)
+    first_activity(frames)
+    latest_values(frames, DEFAULT_PERIOD, now)
+    read.computed(frames, ("excluded",), lambda: excluded_contributions(frames))
+    first = next(iter(kpis.REGISTRY))  # the trend the Overview opens on
+    kpi_series(first, frames, "all", DEFAULT_PERIOD, now, start=first_activity(frames))
+    current_objectives(list(context.config.objectives), frames, context.groups, now)
+    health_table(frames, context.config, now)
+    return Warmed(frames_seconds, time.perf_counter() - began)
+
+
+__all__ = ["DEFAULT_PERIOD", "Warmed", "latest_values", "warm_views"]

@@ -1,0 +1,184 @@
+"""Frames read on first use, and results kept on disk per data version (read/lazy.py,
+read/results.py, warm.py), on a real SQLite file and a real PostgreSQL schema."""
+
+from __future__ import annotations
+
+import stat
+
+import pandas as pd
+from sqlalchemy.orm import Session
+from test_read import seed, when
+
+import kpis
+from ospo_metrics import read
+from ospo_metrics.config import config_from_mapping
+from ospo_metrics.context import Context
+from ospo_metrics.models import Commit
+from ospo_metrics.read.results import MISSING, ResultStore
+from ospo_metrics.store import finish_run, start_run
+from ospo_metrics.warm import DEFAULT_PERIOD, latest_values, warm_views
+
+NOW = pd.Timestamp("2024-03-20T10:30:00Z")
+
+
+def make_context(engine, db_url: str, tmp_path, **extra) -> Context:
+    config = config_from_mapping(
+        {
+            "affiliation": {"organization": "Acme", "email_domains": ["acme.com"]},
+            "data_dir": str(tmp_path / "data"),
+            **extra,
+        }
+    )
+    return Context(config=config, engine=engine, database_url=db_url)
+
+
+def add_late_commit(engine) -> None:
+    with Session(engine) as session, session.begin():
+        session.add(
+            Commit(
+                repository_id=1,
+                sha="late",
+                author_id=1,
+                author_email="jane@acme.com",
+                authored_at=when("2024-03-08"),
+                committer_id=1,
+                committed_at=when("2024-03-08"),
+            )
+        )
+    finish_run(engine, start_run(engine, "git", "acme/widgets"), "ok")
+
+
+def result_files(context: Context) -> list:
+    return sorted(context.cache_dir.glob("results-*/*.pickle"))
+
+
+def test_lazy_frames_read_only_the_tables_a_view_touches(engine, db_url, tmp_path) -> None:
+    seed(engine)
+    context = make_context(engine, db_url, tmp_path)
+    eager = read.load_frames(engine, context.rules)
+    # Before the Arrow cache exists, the first table read brings the three activity tables.
+    frames = read.version_frames(context)
+    assert frames.loaded_names() == []
+    pd.testing.assert_frame_equal(frames.commits, eager.commits)
+    assert frames.loaded_names() == ["commits", "contributions", "issues"]
+    # From the cache, one table at a time.
+    frames = read.version_frames(context)
+    pd.testing.assert_frame_equal(frames.issues, eager.issues)
+    assert frames.loaded_names() == ["issues"]
+    pd.testing.assert_frame_equal(frames.contributions, eager.contributions)
+    assert frames.loaded_names() == ["contributions", "issues"]
+    # The compliance tables come in one read, apart from the activity.
+    assert frames.scorecard.empty
+    assert "repositories" in frames.loaded_names() and "commits" not in frames.loaded_names()
+    # KPIs computed from lazy frames are the KPIs of the eager ones.
+    for kpi_id in ("commits", "active_contributors", "time_to_first_response"):
+        pd.testing.assert_frame_equal(
+            kpis.series(kpi_id, read.version_frames(context), "week", end=NOW),
+            kpis.series(kpi_id, eager, "week", end=NOW),
+        )
+
+
+def test_a_new_process_reuses_stored_results_without_reading_a_table(
+    engine, db_url, tmp_path
+) -> None:
+    seed(engine)
+    context = make_context(engine, db_url, tmp_path)
+    first = read.series("commits", read.version_frames(context), "week", end=NOW)
+    assert result_files(context)
+    first_key = read.current_key(engine, db_url, context.rules)
+    # New frames have an empty memo, as in a new process: the series comes from disk.
+    again = read.version_frames(context)
+    pd.testing.assert_frame_equal(read.series("commits", again, "week", end=NOW), first)
+    assert again.loaded_names() == []
+    # What was never computed reads the tables once, and is then stored as well.
+    assert read.repository_names(again) == ["acme/tools", "acme/widgets", "kube/kube"]
+    assert "commits" in again.loaded_names()
+    assert not read.is_empty(again, "commits")
+    fresh = read.version_frames(context)
+    assert read.repository_names(fresh) == ["acme/tools", "acme/widgets", "kube/kube"]
+    assert not read.is_empty(fresh, "commits")
+    assert fresh.loaded_names() == []
+    for path in result_files(context):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # New data is a new version: the late commit counts at once.
+    add_late_commit(engine)
+    moved = read.series("commits", read.version_frames(context), "week", end=NOW)
+    expected = kpis.series("commits", read.load_frames(engine, context.rules), "week", end=NOW)
+    pd.testing.assert_frame_equal(moved, expected)
+    assert moved["value"].sum() == first["value"].sum() + 1
+    # Once a version is dropped from the cache (two newer ones), its results go with it.
+    read.warm(engine, db_url, context.rules, context.cache_dir)
+    finish_run(engine, start_run(engine, "git", "acme/tools"), "ok")
+    read.warm(engine, db_url, context.rules, context.cache_dir)
+    folders = {path.parent.name for path in result_files(context)}
+    assert folders and f"results-{first_key}" not in folders
+
+
+def test_scopes_and_configurations_keep_results_apart(engine, db_url, tmp_path) -> None:
+    seed(engine)
+    context = make_context(engine, db_url, tmp_path, groups={"core": ["acme/widgets"]})
+    everything = read.series("commits", read.version_frames(context), "week", end=NOW)
+    core = read.series("commits", read.context_frames(context, "group:core"), "week", end=NOW)
+    eager = read.load_frames(engine, context.rules)
+    expected = kpis.series(
+        "commits", read.scoped_frames(eager, "group:core", context.groups), "week", end=NOW
+    )
+    pd.testing.assert_frame_equal(core, expected)
+    assert 0 < core["value"].sum() < everything["value"].sum()
+    # A new process asking for the group reads it from disk, and the scope is right.
+    stored = read.context_frames(context, "group:core")
+    pd.testing.assert_frame_equal(read.series("commits", stored, "week", end=NOW), core)
+    # Another configuration (the group now names another repository) computes afresh.
+    other = make_context(engine, db_url, tmp_path, groups={"core": ["acme/tools"]})
+    moved = read.series("commits", read.context_frames(other, "group:core"), "week", end=NOW)
+    assert moved["value"].sum() != core["value"].sum()
+    pd.testing.assert_frame_equal(
+        moved,
+        kpis.series(
+            "commits",
+            read.scoped_frames(read.load_frames(engine, other.rules), "group:core", other.groups),
+            "week",
+            end=NOW,
+        ),
+    )
+    stores = {
+        ResultStore.of(context.cache_dir, "k", context.config).namespace,
+        ResultStore.of(context.cache_dir, "k", other.config).namespace,
+    }
+    assert len(stores) == 2
+
+
+def test_unstable_keys_stay_in_memory_and_damaged_files_are_recomputed(
+    engine, db_url, tmp_path
+) -> None:
+    seed(engine)
+    context = make_context(engine, db_url, tmp_path)
+    store = ResultStore.of(context.cache_dir, "k", context.config)
+    store.put(("opaque", object()), "value")  # no text names an object the same way twice
+    assert store.get(("opaque", object())) is MISSING
+    assert not store.folder.exists()
+    store.put(("plain", NOW, 3, ("a", "b")), {"x": 1})
+    assert store.get(("plain", NOW, 3, ("a", "b"))) == {"x": 1}
+    assert store.get(("plain", NOW, 4, ("a", "b"))) is MISSING
+
+    first = read.series("commits", read.version_frames(context), "week", end=NOW)
+    for path in result_files(context):
+        path.write_bytes(b"not a pickle")
+    frames = read.version_frames(context)
+    pd.testing.assert_frame_equal(read.series("commits", frames, "week", end=NOW), first)
+    assert "commits" in frames.loaded_names()  # computed again, not trusted
+
+
+def test_warming_stores_what_the_first_views_need(engine, db_url, tmp_path) -> None:
+    seed(engine)
+    context = make_context(engine, db_url, tmp_path)
+    warmed = warm_views(context, now=NOW)
+    assert warmed.frames_seconds >= 0 and warmed.results_seconds >= 0
+    frames = read.version_frames(context)
+    values = latest_values(frames, DEFAULT_PERIOD, NOW)
+    assert frames.loaded_names() == []  # every tile and `kpis` value came from disk
+    eager = read.load_frames(engine, context.rules)
+    for kpi, _calendar, change, coverage in values:
+        table = kpis.series(kpi.id, eager, DEFAULT_PERIOD, end=NOW)
+        assert change == kpis.latest_change(table, NOW), kpi.id
+        assert coverage == kpis.coverage_at(kpi.id, eager, DEFAULT_PERIOD, change.period_start)
