@@ -37,7 +37,9 @@ from kpis.timeseries import (
     Change,
     coverage_at,
     latest_change,
+    periodic_values,
     series,
+    series_between,
     with_coverage,
 )
 
@@ -72,6 +74,8 @@ __all__ = [
     "latest_change",
     "period_floor",
     "period_range",
+    "periodic_values",
     "series",
+    "series_between",
     "with_coverage",
 ]

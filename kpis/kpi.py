@@ -63,6 +63,15 @@ class KPI:
     # (see kpis.business_time): the same KPI, on request, not a second definition.
     business_time: bool = False
 
+    def __reduce__(self):
+        # A registered KPI is pickled by its id (results kept on disk hold KPIs, whose
+        # `compute` is often a lambda): unpickled, it is the registry's KPI of this code.
+        from kpis.registry import REGISTRY
+
+        if REGISTRY.get(self.id) is self:
+            return (_registered, (self.id,))
+        return super().__reduce__()
+
     @property
     def domain(self) -> tuple[float | None, float | None]:
         """``bounds``, or from the unit: % -> [0, 100], ratio/share -> [0, 1], else [0, inf)."""
@@ -80,3 +89,9 @@ class KPI:
         if self.higher_is_better is None:
             return "neutral"
         return "up" if self.higher_is_better else "down"
+
+
+def _registered(kpi_id: str) -> KPI:
+    from kpis.registry import get
+
+    return get(kpi_id)

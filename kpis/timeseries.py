@@ -55,7 +55,18 @@ def series(
     ``end`` defaults to the first or last period in which the KPI has data, but never past
     the other bound; with neither bound and no data the table is empty. Periods without
     activity get the KPI's ``fill_value`` (0 for counts, NaN where undefined).
+
+    The same as ``series_between(periodic_values(...), start, end)``: a caller asking for
+    several ranges of one KPI computes it once (ospo_metrics/read/memo.py does).
     """
+    return series_between(periodic_values(kpi_id, frames, period, calendar=calendar), start, end)
+
+
+def periodic_values(
+    kpi_id: str, frames: Frames, period: Period, *, calendar: Any = None
+) -> pd.Series:
+    """The KPI's value in every period that has data (the costly part of :func:`series`),
+    with what :func:`series_between` needs to shape a table of any range in ``attrs``."""
     kpi = get(kpi_id)
     period = check_period(period)
     if period not in kpi.periods:
@@ -69,14 +80,21 @@ def series(
     else:
         raise ValueError(f"KPI {kpi_id!r} is not measured in hours: no business-time variant")
     raw.index = pd.DatetimeIndex(raw.index).astype(DATETIME_UNIT)
-    attrs = {
+    raw.attrs = {
         "kpi_id": kpi_id,
         "period": period,
         "fill_value": kpi.fill_value,
         "data_first": raw.index.min() if len(raw) else None,
         "data_last": raw.index.max() if len(raw) else None,
     }
+    return raw
 
+
+def series_between(raw: pd.Series, start: Any = None, end: Any = None) -> pd.DataFrame:
+    """The :func:`series` table of ``raw`` (from :func:`periodic_values`) from the period
+    containing ``start`` to the one containing ``end``."""
+    attrs = dict(raw.attrs)
+    period = attrs["period"]
     first = period_floor(start, period) if start is not None else None
     last = period_floor(end, period) if end is not None else None
     if first is not None and last is not None and first > last:
@@ -93,7 +111,7 @@ def series(
         return _table(pd.DatetimeIndex([]), [], attrs)
 
     index = period_range(first, last, period)
-    values = raw.reindex(index, fill_value=kpi.fill_value)
+    values = raw.reindex(index, fill_value=attrs["fill_value"])
     return _table(index, values.to_numpy(), attrs)
 
 

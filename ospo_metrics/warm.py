@@ -44,28 +44,67 @@ def latest_values(frames: kpis.Frames, period: str, now: pd.Timestamp, calendar_
 
 
 def warm_views(context: Context, now: pd.Timestamp | None = None) -> Warmed:
-    """Fill the frames cache, then compute and store the default views' results."""
-    from kpis.contributors import excluded_contributions
-    from ospo_metrics.health.views import health_table
-    from ospo_metrics.report.series import first_activity, kpi_series
-    from ospo_metrics.strategy.objectives import current_objectives
-
+    """Fill the frames cache, then compute and store the default views' results: what each
+    page shows when it opens (scope `all`, the week, the default window), through the same
+    functions the pages call."""
     now = now if now is not None else pd.Timestamp.now("UTC")
     frames_seconds = read.warm(
         context.engine, context.database_url, context.rules, context.cache_dir
     )
     began = time.perf_counter()
     frames = read.version_frames(context)
+    for view in _VIEWS:
+        view(context, frames, now)
+    return Warmed(frames_seconds, time.perf_counter() - began)
+
+
+def _basics(context: Context, frames: kpis.Frames, now: pd.Timestamp) -> None:
+    from ospo_metrics.people.views import excluded_table
+    from ospo_metrics.report.series import first_activity, kpi_series
+
     read.repository_names(frames)
     read.row_counts(frames, *read.FRAME_NAMES)
     first_activity(frames)
-    latest_values(frames, DEFAULT_PERIOD, now)
-    read.computed(frames, ("excluded",), lambda: excluded_contributions(frames))
-    first = next(iter(kpis.REGISTRY))  # the trend the Overview opens on
+    latest_values(frames, DEFAULT_PERIOD, now)  # Overview's tiles, `ospo-metrics kpis`
+    excluded_table(frames)
+    first = next(iter(kpis.REGISTRY))  # the trend the Overview and Explore open on
     kpi_series(first, frames, "all", DEFAULT_PERIOD, now, start=first_activity(frames))
+
+
+def _strategy(context: Context, frames: kpis.Frames, now: pd.Timestamp) -> None:
+    from ospo_metrics.read.strategy import load_assessments
+    from ospo_metrics.report import DEFAULT_WINDOW
+    from ospo_metrics.report.current import hourly_summary, upstream_numbers
+    from ospo_metrics.report.public_sector import public_sector_summary
+    from ospo_metrics.strategy.maturity_evidence import evidence
+    from ospo_metrics.strategy.objectives import current_objectives
+
     current_objectives(list(context.config.objectives), frames, context.groups, now)
-    health_table(frames, context.config, now)
-    return Warmed(frames_seconds, time.perf_counter() - began)
+    assessments = load_assessments(context.engine)
+    hourly_summary(context, frames, DEFAULT_WINDOW, now, assessments)  # Impact summary
+    upstream_numbers(frames, DEFAULT_WINDOW, now)  # Upstream contributions
+    public_sector_summary(frames, now, DEFAULT_PERIOD)  # Public sector
+    evidence(frames, now)  # Maturity
+
+
+def _repositories_and_people(context: Context, frames: kpis.Frames, now: pd.Timestamp) -> None:
+    from ospo_metrics.changes.weekly import load_changes
+    from ospo_metrics.health.views import health_table
+    from ospo_metrics.people.views import contributors_by_kind_table, current_people_tables
+
+    health_table(frames, context.config, now)  # Project health
+    load_changes(context, frames, "all", now)  # What changed (after the snapshot)
+    current_people_tables(context.engine, context.rules, frames)  # People
+    contributors_by_kind_table(frames, DEFAULT_PERIOD)
+    # Explore and export: the first rows of every commit and of the owned repositories'
+    # pull requests, with their details; the lookups serve every other filter too.
+    read.lookups_of(context.engine, context.rules, frames)
+    pull_requests = read.issue_rows(frames.issues, "all", context.groups)
+    for what, rows in (("commits", frames.commits), ("issues", pull_requests)):
+        read.shown_details(context.engine, context.rules, frames, what, read.first_ids(rows, what))
+
+
+_VIEWS = (_basics, _strategy, _repositories_and_people)
 
 
 __all__ = ["DEFAULT_PERIOD", "Warmed", "latest_values", "warm_views"]

@@ -65,7 +65,7 @@ with issues_tab:
     kind_column, relationship_column, state_column = st.columns(3)
     kind = kind_column.radio("Kind", ui.ISSUE_KINDS, horizontal=True, key="kind")
     relationship = relationship_column.radio(
-        "Repositories", ("owned", "upstream", "both"), horizontal=True, key="relationship"
+        "Repositories", ui.RELATIONSHIPS, horizontal=True, key="relationship"
     )
     state = state_column.selectbox("State", ui.STATES, key="state")
     left, right = st.columns(2)

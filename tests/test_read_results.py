@@ -11,11 +11,24 @@ from test_read import seed, when
 
 import kpis
 from ospo_metrics import read
+from ospo_metrics.changes.weekly import load_changes
 from ospo_metrics.config import config_from_mapping
 from ospo_metrics.context import Context
+from ospo_metrics.health.views import health_table
 from ospo_metrics.models import Commit
+from ospo_metrics.people.views import (
+    contributors_by_kind_table,
+    current_people_tables,
+    excluded_table,
+)
 from ospo_metrics.read.results import MISSING, ResultStore
+from ospo_metrics.read.strategy import load_assessments
+from ospo_metrics.report import DEFAULT_WINDOW
+from ospo_metrics.report.current import hourly_summary, summary_of, upstream_numbers
+from ospo_metrics.report.public_sector import public_sector_summary
 from ospo_metrics.store import finish_run, start_run
+from ospo_metrics.strategy.maturity_evidence import evidence
+from ospo_metrics.strategy.objectives import current_objectives
 from ospo_metrics.warm import DEFAULT_PERIOD, latest_values, warm_views
 
 NOW = pd.Timestamp("2024-03-20T10:30:00Z")
@@ -182,3 +195,29 @@ def test_warming_stores_what_the_first_views_need(engine, db_url, tmp_path) -> N
         table = kpis.series(kpi.id, eager, DEFAULT_PERIOD, end=NOW)
         assert change == kpis.latest_change(table, NOW), kpi.id
         assert coverage == kpis.coverage_at(kpi.id, eager, DEFAULT_PERIOD, change.period_start)
+    # Every page's default view, through the functions the pages call, reads no table.
+    frames = read.version_frames(context)
+    assessments = load_assessments(engine)
+    current_objectives(list(context.config.objectives), frames, context.groups, NOW)
+    summary = hourly_summary(context, frames, DEFAULT_WINDOW, NOW, assessments)
+    upstream_numbers(frames, DEFAULT_WINDOW, NOW)
+    public_sector_summary(frames, NOW, DEFAULT_PERIOD)
+    evidence(frames, NOW)
+    health_table(frames, context.config, NOW)
+    load_changes(context, frames, "all", NOW)
+    people = current_people_tables(engine, context.rules, frames)
+    contributors_by_kind_table(frames, DEFAULT_PERIOD)
+    excluded_table(frames)
+    read.lookups_of(engine, context.rules, frames)
+    assert frames.loaded_names() == []
+    assert summary == summary_of(context, eager, DEFAULT_WINDOW, NOW, assessments)
+    assert set(people["people"]["person_id"]) == {1, 2, 3}
+    # The details of the Explore page's first rows: stored; another id list is read.
+    ids = read.first_ids(frames.commits, "commits")
+    shown = read.shown_details(engine, context.rules, frames, "commits", ids)
+    assert shown["sha"].tolist() == ["c1", "c2", "c3", "c4", "c5"]
+    assert frames.loaded_names() == ["commits"]
+    pull_requests = read.issue_rows(frames.issues, "all", context.groups)
+    assert pull_requests.empty  # the only pull request is upstream
+    one = read.shown_details(engine, context.rules, frames, "commits", ids[:1])
+    pd.testing.assert_frame_equal(one, read.load_commits_table(engine, context.rules, ids=ids[:1]))

@@ -119,10 +119,10 @@ def collect_command(context: Context, args: argparse.Namespace) -> int:
 def finish_collection(context: Context, results: list[RunResult], args: argparse.Namespace) -> int:
     """What every way of collecting ends with: the report, the dashboard's cache, a snapshot."""
     status = report_results(results)
+    if results:  # first: What changed compares snapshots, and its warmed view reads this one
+        _snapshot(context)
     if results and not getattr(args, "no_warm", False):
         warm(context)
-    if results:
-        _snapshot(context)
     return status
 
 

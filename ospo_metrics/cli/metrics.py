@@ -118,10 +118,9 @@ def kpis_command(context: Context, args: argparse.Namespace) -> int:
 
 def excluded_line(frames: kpis.Frames) -> str:
     """What people KPIs leave out (bots, and AI agents unless counted), over all the data."""
-    from kpis.contributors import excluded_contributions
-    from ospo_metrics import read
+    from ospo_metrics.people.views import excluded_table
 
-    table = read.computed(frames, ("excluded",), lambda: excluded_contributions(frames))
+    table = excluded_table(frames)
     if table.empty:
         return "excluded from people KPIs: nothing (no bot or AI-agent contributions)"
     totals = table.groupby("actor")["contributions"].sum()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine
 
+from kpis.schema import Frames
 from ospo_metrics.people.affiliation import SOURCE_DOMAIN, SOURCE_GENERIC, AffiliationRules
 from ospo_metrics.people.directory import (
     load_appearances,
@@ -254,6 +255,43 @@ def people_views(
         "identities": identities_table(data, rules, affiliations),
         "affiliations": affiliations,
     }
+
+
+def current_people_tables(
+    engine: Engine, rules: AffiliationRules, frames: Frames
+) -> dict[str, pd.DataFrame]:
+    """The People page's tables of the data version `frames` stand for: people, identities,
+    affiliations and merge suggestions, computed once and kept with the frames' results (a
+    curation decision is a new data version: the tables follow at once)."""
+    from ospo_metrics.people.suggestions import suggest, suggestions_table
+    from ospo_metrics.read.memo import computed
+
+    def make() -> dict[str, pd.DataFrame]:
+        tables = people_views(engine, rules, frames.contributions)
+        tables["suggestions"] = suggestions_table(suggest(engine, rules.bots, limit=200))
+        return tables
+
+    return computed(frames, ("people_tables",), make)
+
+
+def excluded_table(frames: Frames) -> pd.DataFrame:
+    """`kpis.contributors.excluded_contributions` (what people KPIs leave out) of these
+    frames, computed once per data version and scope."""
+    from kpis.contributors import excluded_contributions
+    from ospo_metrics.read.memo import computed
+
+    return computed(frames, ("excluded",), lambda: excluded_contributions(frames))
+
+
+def contributors_by_kind_table(frames: Frames, period: str) -> pd.DataFrame:
+    """`kpis.contributors.contributors_by_kind` of these frames, computed once per data
+    version, scope and period (shared: derive, never modify)."""
+    from kpis.contributors import contributors_by_kind
+    from ospo_metrics.read.memo import computed
+
+    return computed(
+        frames, ("contributors_by_kind", period), lambda: contributors_by_kind(frames, period)
+    )
 
 
 def contributions_by_kind(contributions: pd.DataFrame | None, person_id: int) -> pd.Series:

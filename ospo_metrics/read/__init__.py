@@ -6,7 +6,8 @@
 - `version`: the data version every cache is keyed on (finished runs, recorded changes);
 - `cache`: the frames of the current data version on disk, warmed after a collection;
 - `memo`: scoped frames and KPI series computed once per loaded frames;
-- `lazy`, `results`: frames read on first use, and results kept on disk per data version.
+- `lazy`, `results`: frames read on first use, and results kept on disk per data version;
+- `details`: the details of the rows a page shows, and their lookups, kept the same way.
 
 Import from here; the split is an inside matter.
 """
@@ -21,6 +22,16 @@ from ospo_metrics.read.cache import (
     warm,
 )
 from ospo_metrics.read.columnar import read_frame
+from ospo_metrics.read.details import (
+    ISSUE_KINDS,
+    RELATIONSHIPS,
+    SHOWN_ROWS,
+    STATES,
+    first_ids,
+    issue_rows,
+    lookups_of,
+    shown_details,
+)
 from ospo_metrics.read.frames import FRAME_LOADERS, load_employments, load_frames, repository_ids
 from ospo_metrics.read.lazy import FRAME_NAMES, LazyFrames
 from ospo_metrics.read.memo import (
@@ -50,7 +61,11 @@ __all__ = [
     "COMMIT_TABLE_COLUMNS",
     "FRAME_LOADERS",
     "FRAME_NAMES",
+    "ISSUE_KINDS",
     "ISSUE_TABLE_COLUMNS",
+    "RELATIONSHIPS",
+    "SHOWN_ROWS",
+    "STATES",
     "LazyFrames",
     "cache_folder",
     "cached_frames",
@@ -59,9 +74,11 @@ __all__ = [
     "coverage_at",
     "current_key",
     "data_version",
+    "first_ids",
     "frames_for",
     "frames_from_tables",
     "is_empty",
+    "issue_rows",
     "load_commits_table",
     "load_employments",
     "load_frames",
@@ -70,6 +87,7 @@ __all__ = [
     "load_repositories",
     "load_runs",
     "load_snapshots",
+    "lookups_of",
     "read_frame",
     "repository_ids",
     "repository_names",
@@ -77,6 +95,7 @@ __all__ = [
     "rows_in",
     "scoped_frames",
     "series",
+    "shown_details",
     "version_frames",
     "warm",
 ]

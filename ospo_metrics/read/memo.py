@@ -119,17 +119,15 @@ def series(
     end: Any = None,
     calendar: Any = None,
 ) -> pd.DataFrame:
-    """`kpis.series`, computed once per frames, KPI, period, range and business calendar (a
-    copy each time)."""
-    # Only the periods containing start and end shape the table, not the exact instants.
-    bounds = tuple(None if b is None else kpis.period_floor(b, period) for b in (start, end))
-    key = ("series", kpi_id, period, *bounds, calendar)
-    table = _remember(
+    """`kpis.series`: the KPI's periodic values computed once per frames, KPI, period and
+    business calendar, whatever the range (tiles, trends, What changed and the snapshot ask
+    for different ranges of the same values); the table of the range is a new one each time."""
+    values = _remember(
         frames,
-        key,
-        lambda: kpis.series(kpi_id, frames, period, start=start, end=end, calendar=calendar),
+        ("periodic", kpi_id, period, calendar),
+        lambda: kpis.periodic_values(kpi_id, frames, period, calendar=calendar),
     )
-    return table.copy()
+    return kpis.series_between(values, start, end)
 
 
 def coverage_at(kpi_id: str, frames: Frames, period: str, period_start: Any) -> float | None:

@@ -21,6 +21,7 @@ from ospo_metrics.read.columnar import read_frame, reader
 from ospo_metrics.read.frames import (
     COMMIT_EXTRAS,
     ISSUE_EXTRAS,
+    Lookups,
     commits,
     issues,
     read_lookups,
@@ -98,15 +99,17 @@ def load_commits_table(
     since: date | None = None,
     until: date | None = None,
     ids: Sequence[int] | None = None,
+    lookups: Lookups | None = None,
 ) -> pd.DataFrame:
     """Commits of a scope authored from `since` to `until` (days, both included, UTC), or the
-    commits with these `ids`, with the author's organization that day; oldest first."""
+    commits with these `ids`, with the author's organization that day; oldest first.
+    `lookups` (people, repositories, employments of this data version) saves reading them."""
     repositories = repository_ids(engine, scope, groups or {})
     filters = _date_filters(Commit.authored_at, since, until)
     if ids is not None:
         filters.append(Commit.id.in_([int(i) for i in ids]))
     with reader(engine) as read:
-        lookups = read_lookups(read, rules)
+        lookups = lookups if lookups is not None else read_lookups(read, rules)
         frame = commits(read, lookups, repositories, filters)
         details = read.frame(
             select(
@@ -141,15 +144,17 @@ def load_issues_table(
     since: date | None = None,
     until: date | None = None,
     ids: Sequence[int] | None = None,
+    lookups: Lookups | None = None,
 ) -> pd.DataFrame:
     """Issues and pull requests of a scope created from `since` to `until`, or those with
-    these `ids`, with the author's affiliation when each was opened; oldest first."""
+    these `ids`, with the author's affiliation when each was opened; oldest first.
+    `lookups` as for `load_commits_table`."""
     repositories = repository_ids(engine, scope, groups or {})
     filters = _date_filters(Issue.created_at, since, until)
     if ids is not None:
         filters.append(Issue.id.in_([int(i) for i in ids]))
     with reader(engine) as read:
-        lookups = read_lookups(read, rules)
+        lookups = lookups if lookups is not None else read_lookups(read, rules)
         frame = issues(read, lookups, repositories, filters)
         details = read.frame(
             select(Issue.id, Issue.title, Issue.html_url).where(

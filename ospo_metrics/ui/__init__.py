@@ -27,6 +27,7 @@ from ospo_metrics.ui.data import (
 )
 from ospo_metrics.ui.filters import (
     ISSUE_KINDS,
+    RELATIONSHIPS,
     STATES,
     commit_details,
     commits_csv,
@@ -94,6 +95,7 @@ __all__ = [
     "OBJECTIVE_COLUMNS",
     "PERIODS",
     "PERIOD_WORDS",
+    "RELATIONSHIPS",
     "STATES",
     "STATUS_COLOURS",
     "STATUS_ICONS",

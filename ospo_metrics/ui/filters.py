@@ -10,14 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from ospo_metrics import read
-from ospo_metrics.read import rows_in
+from ospo_metrics.read import ISSUE_KINDS, RELATIONSHIPS, STATES, rows_in  # noqa: F401  (pages)
 from ospo_metrics.ui.data import context
-
-ISSUE_KINDS = ("pull requests", "issues", "both")
-STATES = ("any", "open", "closed", "merged")
 
 
 def filter_commits(
@@ -39,42 +35,22 @@ def filter_issues(
     until: date | None,
 ) -> pd.DataFrame:
     """Issues and pull requests by scope, kind, owned/upstream, state and creation date."""
-    rows = rows_in(table, scope, context().groups, when="created_at", since=since, until=until)
-    if rows.empty:
-        return rows
-    if kind != "both":
-        rows = rows[rows["is_pull_request"] == (kind == "pull requests")]
-    if relationship != "both":
-        rows = rows[rows["relationship"] == relationship]
-    if state != "any":
-        rows = rows[rows["state"] == state]
-    return rows
+    groups = context().groups
+    return read.issue_rows(table, scope, groups, kind, relationship, state, since, until)
 
 
-def _first(rows: pd.DataFrame, when: str, limit: int) -> list[int]:
-    return rows.nsmallest(limit, [when, "id"])["id"].tolist() if len(rows) else []
-
-
-# The details of the rows shown, kept per data version and id list: reading them costs a few
-# seconds at a million commits (the people and affiliation lookups), which a rerun with the
-# same filters must not pay again.
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _details(database_url: str, key: str, what: str, ids: tuple[int, ...]) -> pd.DataFrame:
-    ctx = context()
-    load = read.load_commits_table if what == "commits" else read.load_issues_table
-    return load(ctx.engine, ctx.rules, ids=list(ids))
-
-
-def _cached_details(what: str, ids: list[int]) -> pd.DataFrame:
-    from ospo_metrics.ui.data import data_key
+def _shown(what: str, ids: list[int]) -> pd.DataFrame:
+    # Kept per data version and id list, on disk too (read/details.py): a rerun or a new
+    # process with the same filters reads nothing again.
+    from ospo_metrics.ui.data import frames
 
     ctx = context()
-    return _details(ctx.database_url, data_key(ctx), what, tuple(ids))
+    return read.shown_details(ctx.engine, ctx.rules, frames("all"), what, ids)
 
 
 def commit_details(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
     """The first `limit` of these commits (oldest first) with sha, subject, author and lines."""
-    return _cached_details("commits", _first(rows, "authored_at", limit))
+    return _shown("commits", read.first_ids(rows, "commits", limit))
 
 
 def commits_csv(
@@ -90,7 +66,7 @@ def commits_csv(
 
 def issue_details(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
     """The first `limit` of these issues and pull requests with title, link and organization."""
-    return _cached_details("issues", _first(rows, "created_at", limit))
+    return _shown("issues", read.first_ids(rows, "issues", limit))
 
 
 def issues_csv(

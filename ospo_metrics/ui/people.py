@@ -16,26 +16,15 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from ospo_metrics.people.curation import Curation, CurationError, parse_identity
-from ospo_metrics.people.suggestions import suggest, suggestions_table
-from ospo_metrics.people.views import people_views
-from ospo_metrics.ui.data import _context, context, data_key, frames
+from ospo_metrics.people.views import contributors_by_kind_table, current_people_tables
+from ospo_metrics.ui.data import context, frames
 
 MESSAGE_KEY = "people_message"
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
-def _tables(database_url: str, key: str) -> dict[str, pd.DataFrame]:
-    ctx = _context()
-    tables = people_views(ctx.engine, ctx.rules, frames("all").contributions)
-    tables["suggestions"] = suggestions_table(suggest(ctx.engine, ctx.bots, limit=200))
-    return tables
-
-
 def contributors_by_kind(scope: str, period: str) -> pd.DataFrame:
     """Distinct contributors per period and kind of contribution (the KPI layer's table)."""
-    from kpis.contributors import contributors_by_kind as by_kind
-
-    return by_kind(frames(scope), period)
+    return contributors_by_kind_table(frames(scope), period)
 
 
 def kind_chart(table: pd.DataFrame, period: str) -> None:
@@ -58,7 +47,7 @@ def people_tables() -> dict[str, pd.DataFrame]:
     """people, identities, affiliations (with sources) and merge suggestions, as of the
     current data version (shared: derive, never modify)."""
     ctx = context()
-    return _tables(ctx.database_url, data_key(ctx))
+    return current_people_tables(ctx.engine, ctx.rules, frames("all"))
 
 
 def _run(action: Callable[[Curation], object]) -> None:

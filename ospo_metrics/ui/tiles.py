@@ -87,9 +87,9 @@ def kpi_tiles(kpi_ids: tuple[str, ...], data: Frames, period: str) -> None:
 
 def excluded_note(data: Frames) -> None:
     """One line under the people tiles: the bot and AI-agent contributions they leave out."""
-    from kpis.contributors import excluded_contributions
+    from ospo_metrics.people.views import excluded_table
 
-    table = read.computed(data, ("excluded",), lambda: excluded_contributions(data))
+    table = excluded_table(data)
     if table.empty:
         return
     totals = table.groupby("actor")["contributions"].sum()
