@@ -55,6 +55,10 @@ MINING_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_NO_REPLACE_OBJECTS": "1",  # `git replace` must not rewrite the history we read
+    # Block-buffered output even into a pipe: by default git flushes `git log` after every
+    # commit there, one write for git and one read and parse call for us per commit (about
+    # 450 bytes each), which cost the collector more CPU than parsing the records does.
+    "GIT_FLUSH": "0",
 }
 # What `git log` is told besides the format: no external diff or textconv filters.
 _LOG_ARGS = ("log", "--numstat", "--no-color", "--no-ext-diff", "--no-textconv", *LOG_OPTIONS)
