@@ -44,8 +44,8 @@ from ospo_metrics.store import (
     start_run,
 )
 from ospo_metrics.store.commits import (
+    CommitWriter,
     delete_commits,
-    insert_commits,
     stored_among,
     stored_parents,
 )
@@ -142,12 +142,14 @@ def _collect(
             stored = stored_among(session, repo_id, candidates)
             todo = [sha for sha in candidates if sha not in stored]
             result.items_seen = len(candidates)
+            first = False
         else:
-            todo = _reconcile(session, repo, repo_id, tips, result)
+            todo, first = _reconcile(session, repo, repo_id, tips, result)
         if progress:
             progress(0, len(todo))
 
         resolver = PeopleResolver(session, bots)
+        writer = CommitWriter(session, first=first)
         done = repaired = 0
         for batch in repo.read_commits(todo, jobs=jobs):
             # Co-authors too: a co-authored commit is a contribution of each of them.
@@ -156,7 +158,7 @@ def _collect(
                 + [(c.committer_name, c.committer_email) for c in batch]
                 + [pair for c in batch for pair in c.co_authors]
             )
-            insert_commits(session, [commit_row(repo_id, commit, people) for commit in batch])
+            writer.write([commit_row(repo_id, commit, people) for commit in batch])
             session.commit()
             done += len(batch)
             repaired += sum(1 for commit in batch if commit.repairs)
@@ -175,8 +177,9 @@ def _reconcile(
     repo_id: int,
     tips: dict[str, str],
     result: RunResult,
-) -> list[str]:
-    """Make the stored commits those reachable from `tips`; return the commits to read.
+) -> tuple[list[str], bool]:
+    """Make the stored commits those reachable from `tips`; return the commits to read, and
+    whether the repository has no stored commit left (then none of them can conflict).
 
     Deletes stored commits that are not reachable any more (a force-push, a ref removed from
     the config) and those stored with other parents than git now reports (e.g. the boundary
@@ -192,7 +195,7 @@ def _reconcile(
         del stored[sha]
     result.items_seen = len(reachable)
     result.details["removed"] = sum(1 for sha in stale if sha not in reachable)
-    return [sha for sha in reachable if sha not in stored]
+    return [sha for sha in reachable if sha not in stored], not stored
 
 
 def commit_row(repo_id: int, commit: GitCommit, people: dict[str, int]) -> dict:

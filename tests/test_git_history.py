@@ -11,15 +11,16 @@ from pathlib import Path
 
 import pytest
 from gitrepo import GitRepo
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import collectors.git as git_module
 from collectors.git import GitSource
 from ospo_metrics.collect_git import collect_git
 from ospo_metrics.identity import BotRules
-from ospo_metrics.models import CollectionRun, Commit, Repository
-from ospo_metrics.store.commits import insert_commits
+from ospo_metrics.models import CollectionRun, Commit, Person, Repository
+from ospo_metrics.store import PeopleResolver, ensure_repository
+from ospo_metrics.store.commits import CommitWriter, insert_commits
 
 JANE = ("Jane Doe", "jane@acme.com")
 BOTS = BotRules.from_config()
@@ -269,6 +270,91 @@ def test_bulk_commit_writes_are_idempotent_and_keep_stored_rows(engine, tmp_path
         insert_commits(session, changed)
         session.commit()
     assert rows(engine) == before
+
+
+def whole_rows(engine, name: str) -> dict[str, dict]:
+    """Every column of a repository's commits but the row id and the repository."""
+    with Session(engine) as session:
+        found = session.scalars(select(Commit).join(Repository).where(Repository.full_name == name))
+        return {
+            c.sha: {
+                column.key: getattr(c, column.key)
+                for column in Commit.__table__.columns
+                if column.name not in ("id", "repository_id")
+            }
+            for c in found
+        }
+
+
+def test_a_first_collection_then_incremental_runs_equal_one_run(engine, tmp_path, monkeypatch):
+    """The first collection copies straight into `commits` on PostgreSQL (nothing stored can
+    conflict), later runs go through the staging table: together they store what one run of
+    the final history stores, column by column, and a re-run adds nothing."""
+    monkeypatch.setattr(git_module, "CHUNK_SIZE", 2)  # several batches, several transactions
+    repo = GitRepo.init(tmp_path / "repo")
+    first = history(repo, 5)
+    assert collect(engine, repo.path, tmp_path).items_written == 5
+    repo.branch("feature")
+    side = repo.commit("side", {"g.txt": "a\nb\n"}, author=("Omar Said", "omar@acme.com"))
+    repo.checkout("main")
+    later = history(repo, 2, start=5)
+    merge = repo.merge("feature", "Merge feature")
+    result = collect(engine, repo.path, tmp_path)
+    assert (result.status, result.items_seen, result.items_written) == ("ok", 4, 4)
+    assert collect(engine, repo.path, tmp_path).status == "unchanged"
+
+    assert collect(engine, repo.path, tmp_path, name="acme/once").items_written == 9
+    stored, once = whole_rows(engine, "acme/widgets"), whole_rows(engine, "acme/once")
+    assert stored == once
+    assert set(stored) == {*first, side, *later, merge}
+    # Hand-checked: c0 adds f.txt's first line, each next commit one line; `side` adds g.txt.
+    assert [stored[sha]["additions"] for sha in first] == [1, 1, 1, 1, 1]
+    assert (stored[side]["additions"], stored[side]["files_changed"]) == (2, 1)
+    assert stored[merge]["is_merge"] and stored[merge]["parents"] == f"{later[-1]} {side}"
+    assert stored[later[0]]["parents"] == first[-1]
+
+    # A re-run with the cursor lost reconciles against what is stored: nothing new.
+    with Session(engine) as session, session.begin():
+        for run in session.scalars(select(CollectionRun)):
+            session.delete(run)
+    again = collect(engine, repo.path, tmp_path)
+    assert (again.status, again.items_seen, again.items_written) == ("unchanged", 9, 0)
+    assert whole_rows(engine, "acme/widgets") == once
+
+
+def test_a_first_collection_copy_that_meets_a_stored_commit_keeps_the_batch(engine, tmp_path):
+    """Another collection of the same repository running at the same time can store one of
+    the commits first: the direct copy then fails on the unique key, rolls back to its
+    savepoint only (the people created before it stay) and the batch takes the staging path."""
+    repo = GitRepo.init(tmp_path / "repo")
+    history(repo, 3)
+    collect(engine, repo.path, tmp_path)
+    rows = sorted(whole_rows(engine, "acme/widgets").values(), key=lambda row: row["subject"])
+    with Session(engine) as session:
+        repo_id = ensure_repository(session, "git", "acme/copy", source="test")
+        session.commit()
+    rows = [{**row, "repository_id": repo_id} for row in rows]
+
+    with Session(engine) as session:
+        writer = CommitWriter(session, first=True)
+        assert writer.direct == (engine.dialect.name == "postgresql")
+        writer.write(rows[:1])
+        session.commit()
+        with Session(engine) as other:  # the other collection stores c1 and commits
+            insert_commits(other, rows[1:2])
+            other.commit()
+        people = PeopleResolver(session, BOTS).resolve_emails([("Ann New", "ann@new.org")])
+        writer.write(rows)  # c0 (ours), c1 (theirs) and c2
+        session.commit()
+        assert writer.direct is False
+
+    copied = whole_rows(engine, "acme/copy")
+    assert sorted(row["subject"] for row in copied.values()) == ["c0", "c1", "c2"]
+    assert copied == whole_rows(engine, "acme/widgets")
+    with Session(engine) as session:
+        assert session.get(Person, people["ann@new.org"]).name == "Ann New"
+        total = session.scalar(select(func.count()).select_from(Commit))
+    assert total == 6
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="giving a repository to another account needs root")
