@@ -69,11 +69,12 @@ class CommitWriter:
     `first` says the repository had no stored commit when the run started (its first
     collection, or one that stopped before its first batch was committed), and the run only
     writes commits it has not stored itself: no row can conflict, so on PostgreSQL a batch is
-    copied straight into `commits`, skipping the staging table and the conflict check (about a
-    sixth of the server's work per commit). Only another collection of the same repository
-    running at the same time can store one of these commits first; the copy then fails on the
-    unique key, is rolled back to its savepoint (nothing else of the batch is lost) and the
-    batch, like every later one of the run, takes the staging path, which skips it.
+    copied straight into `commits`, skipping the staging table and the conflict check (on
+    sqlalchemy's 18,235 commits, about a sixth of the server's CPU time for writing them).
+    Only another collection of the same repository running at the same time can store one of
+    these commits first; the copy then fails on the unique key, is rolled back to its savepoint
+    (nothing else of the batch's transaction is lost) and the batch, like every later one of
+    the run, takes the staging path, which skips what is stored.
     """
 
     def __init__(self, session: Session, *, first: bool) -> None:
