@@ -87,6 +87,12 @@ def _strategy(context: Context, frames: kpis.Frames, now: pd.Timestamp) -> None:
     evidence(frames, now)  # Maturity
 
 
+def _compliance(context: Context, frames: kpis.Frames, now: pd.Timestamp) -> None:
+    from ospo_metrics.compliance.views import compliance_view
+
+    compliance_view(frames, "matrix")  # Compliance, and its line on the Overview
+
+
 def _repositories_and_people(context: Context, frames: kpis.Frames, now: pd.Timestamp) -> None:
     from ospo_metrics.changes.weekly import load_changes
     from ospo_metrics.health.views import health_table
@@ -104,7 +110,7 @@ def _repositories_and_people(context: Context, frames: kpis.Frames, now: pd.Time
         read.shown_details(context.engine, context.rules, frames, what, read.first_ids(rows, what))
 
 
-_VIEWS = (_basics, _strategy, _repositories_and_people)
+_VIEWS = (_basics, _strategy, _compliance, _repositories_and_people)
 
 
 __all__ = ["DEFAULT_PERIOD", "Warmed", "latest_values", "warm_views"]

@@ -11,11 +11,12 @@ from kpis.dependencies import dependency_contributions, never_contributed
 from kpis.libyears import lagging_dependencies, repository_libyears
 from kpis.schema import Frames
 from kpis.supply_chain import check_summary, license_violations, portfolio_scores
+from ospo_metrics.read.memo import computed
 
 
 def as_of(data: Frames) -> pd.Timestamp:
     """The moment the views describe: the last time anything was observed, else now."""
-    seen = last_seen(data)
+    seen = computed(data, ("compliance_last_seen",), lambda: last_seen(data))
     return seen if seen is not None else pd.Timestamp.now("UTC")
 
 
@@ -27,7 +28,13 @@ def compliance_view(
     licenses with the repositories pulling them in), `never-contributed` (the packages we use
     most and never contributed to) or `upstream-dependencies` (all of them), `libyears` (per
     repository) or `libyears-dependencies` (the dependencies lagging most), as of
-    :func:`as_of`."""
+    :func:`as_of`; computed once per data version, scope and view (kept with the frames'
+    results)."""
+    mapping = tuple(sorted((upstream_map or {}).items()))
+    return computed(data, ("compliance", view, mapping), lambda: _view(data, view, upstream_map))
+
+
+def _view(data: Frames, view: str, upstream_map: Mapping[str, str] | None) -> pd.DataFrame:
     moment = as_of(data)
     if view == "scorecard":
         return portfolio_scores(data, moment)

@@ -15,7 +15,6 @@ from kpis.compliance import (
     FAIL,
     PASS,
     UNKNOWN,
-    check_matrix,
     matrix_table,
 )
 from kpis.schema import Frames
@@ -37,7 +36,8 @@ def as_of(data: Frames) -> pd.Timestamp:
 
 
 def matrix(data: Frames) -> pd.DataFrame:
-    return check_matrix(data, as_of(data))
+    """The repository x check matrix as of `as_of` (shared: derive, never modify)."""
+    return views.compliance_view(data, "matrix")
 
 
 def matrix_section(long: pd.DataFrame) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -42,10 +43,19 @@ def lookups_of(engine: Engine, rules: AffiliationRules, frames: Frames) -> Looku
 
 
 def first_ids(rows: pd.DataFrame, what: str, limit: int = SHOWN_ROWS) -> list[int]:
-    """The ids of the first `limit` rows, oldest first (what a page shows of a filter)."""
+    """The ids of the first `limit` rows, oldest first, ties by id (what a page shows of a
+    filter). A partition, then a sort of the few rows at the front: a full sort of a
+    million timestamps on every view costs half a second."""
     if rows.empty:
         return []
-    return rows.nsmallest(limit, [WHEN[what], "id"])["id"].tolist()
+    times = rows[WHEN[what]].to_numpy(dtype="datetime64[ns]").view("int64")
+    ids = rows["id"].to_numpy(dtype="int64")
+    if len(times) > limit:
+        cut = np.partition(times, limit - 1)[limit - 1]
+        front = np.flatnonzero(times <= cut)  # every row tied with the last one included
+        times, ids = times[front], ids[front]
+    order = np.lexsort((ids, times))[:limit]
+    return ids[order].tolist()
 
 
 def issue_rows(
