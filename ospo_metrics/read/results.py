@@ -81,6 +81,16 @@ def config_fingerprint(config: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _trusted(path: Path) -> bool:
+    """Only files this user wrote and nobody else can change are unpickled (unpickling runs
+    code): a file planted in a shared data folder is ignored, never loaded."""
+    try:
+        status = path.stat()
+    except OSError:
+        return False
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
+
+
 @dataclass(frozen=True)
 class ResultStore:
     """The stored results of one frames key, configuration, code and scope."""
@@ -109,7 +119,7 @@ class ResultStore:
     def get(self, key: tuple) -> Any:
         """The stored result of `key`, or MISSING."""
         path = self._path(key)
-        if path is None or not path.exists():
+        if path is None or not path.exists() or not _trusted(path):
             return MISSING
         try:
             with path.open("rb") as file:
@@ -123,7 +133,7 @@ class ResultStore:
             return
         partial = path.with_suffix(f".{os.getpid()}.tmp")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
                 pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(partial, path)  # readers see a whole file or none
