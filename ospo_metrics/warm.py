@@ -95,10 +95,16 @@ def _compliance(context: Context, frames: kpis.Frames, now: pd.Timestamp) -> Non
 
 def _repositories_and_people(context: Context, frames: kpis.Frames, now: pd.Timestamp) -> None:
     from ospo_metrics.changes.weekly import load_changes
-    from ospo_metrics.health.views import health_table
+    from ospo_metrics.health.views import LATE_SHOWN, default_repository, drill_down, health_table
     from ospo_metrics.people.views import contributors_by_kind_table, current_people_tables
 
-    health_table(frames, context.config, now)  # Project health
+    table = health_table(frames, context.config, now)  # Project health, and the repository
+    repository = default_repository(table)  # it opens in detail, with its late items' details
+    if repository is not None:
+        one = read.scoped_frames(frames, f"repo:{repository}", context.groups)
+        late = drill_down(one, context.config, now).late.head(LATE_SHOWN)
+        ids = read.first_ids(late, "issues", len(late))
+        read.shown_details(context.engine, context.rules, frames, "issues", ids)
     load_changes(context, frames, "all", now)  # What changed (after the snapshot)
     current_people_tables(context.engine, context.rules, frames)  # People
     contributors_by_kind_table(frames, DEFAULT_PERIOD)

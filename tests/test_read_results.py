@@ -14,7 +14,7 @@ from ospo_metrics import read
 from ospo_metrics.changes.weekly import load_changes
 from ospo_metrics.config import config_from_mapping
 from ospo_metrics.context import Context
-from ospo_metrics.health.views import health_table
+from ospo_metrics.health.views import default_repository, drill_down, health_table
 from ospo_metrics.models import Commit
 from ospo_metrics.people.views import (
     contributors_by_kind_table,
@@ -209,13 +209,21 @@ def test_warming_stores_what_the_first_views_need(engine, db_url, tmp_path) -> N
     upstream_numbers(frames, DEFAULT_WINDOW, NOW)
     public_sector_summary(frames, NOW, DEFAULT_PERIOD)
     evidence(frames, NOW)
-    health_table(frames, context.config, NOW)
+    repository = default_repository(health_table(frames, context.config, NOW))
+    one = read.scoped_frames(frames, f"repo:{repository}", context.groups)
+    shown = drill_down(one, context.config, NOW)
+    assert one.loaded_names() == []
     load_changes(context, frames, "all", NOW)
     people = current_people_tables(engine, context.rules, frames)
     contributors_by_kind_table(frames, DEFAULT_PERIOD)
     excluded_table(frames)
     read.lookups_of(engine, context.rules, frames)
     assert frames.loaded_names() == []
+    assert repository == "acme/tools"  # first by attention: its open issue has no response
+    fresh = read.scoped_frames(read.load_frames(engine, context.rules), "repo:acme/tools", {})
+    pd.testing.assert_frame_equal(
+        shown.late, drill_down(fresh, context.config, NOW).late, check_dtype=False
+    )
     assert summary == summary_of(context, eager, DEFAULT_WINDOW, NOW, assessments)
     assert set(people["people"]["person_id"]) == {1, 2, 3}
     # The details of the Explore page's first rows: stored; another id list is read.

@@ -3,6 +3,8 @@ columns, same order (the numbers themselves come from `kpis.health`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from kpis.contributors import active_contributors_by_organization
@@ -43,6 +45,7 @@ SORTS = {
     "open items": ("open_issues", False),
 }
 DRILL_DOWN_DAYS = 365
+LATE_SHOWN = 100  # the drill-down lists the first items that missed the response target
 
 
 def rules_of(config: Config) -> HealthRules:
@@ -123,3 +126,37 @@ def releases(frames: Frames) -> pd.DataFrame:
     """Releases, newest first (pre-releases flagged)."""
     rows = frames.releases.sort_values("published_at", ascending=False)
     return rows[["repo", "tag", "published_at", "is_prerelease"]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class DrillDown:
+    """One repository in detail, as the page shows it below the table."""
+
+    contributors: pd.DataFrame  # :func:`contributors_by_organization`
+    responses: pd.DataFrame  # :func:`response_times`
+    late: pd.DataFrame  # :func:`missed`
+    releases: pd.DataFrame  # :func:`releases`
+
+
+def drill_down(frames: Frames, config: Config, now: pd.Timestamp) -> DrillDown:
+    """The drill-down of one repository's frames (scope `repo:NAME`) as of the current hour,
+    computed once per data version, repository and hour, and kept with the frames' results."""
+    moment = as_of(now)
+
+    def make() -> DrillDown:
+        responses = response_times(frames, moment)
+        return DrillDown(
+            contributors_by_organization(frames, moment),
+            responses,
+            missed(responses, config),
+            releases(frames),
+        )
+
+    target = config.health.response_target_hours
+    return computed(frames, ("drill_down", moment, target), make)
+
+
+def default_repository(table: pd.DataFrame) -> str | None:
+    """The repository the page opens in detail: the first row in the default order."""
+    rows = filter_table(table)
+    return None if rows.empty else str(rows["repo"].iloc[0])

@@ -143,25 +143,26 @@ def drill_down(data: Frames, repo: str, row: pd.Series, scope: str) -> None:
         st.markdown("**Why it needs attention:** " + ui.plain(row["attention_reasons"]))
     else:
         st.markdown("**Nothing needs attention here.**")
-    contributors = views.contributors_by_organization(data, ui.now())
+    shown_repository = views.drill_down(data, config, ui.now())
+    contributors = shown_repository.contributors
     if contributors.empty:
         ui.empty_state(f"No contributions to {repo} in the last 24 months.")
     else:
         st.plotly_chart(_bar_figure(contributors), width="stretch", key="h_orgs")
-    responses = views.response_times(data, ui.now())
+    responses = shown_repository.responses
     answered = responses["response_hours"].dropna()
     target = config.health.response_target_hours
     if answered.empty:
         st.caption(f"No issue or pull request opened in {repo} in the last year got a response.")
     else:
         st.plotly_chart(_response_figure(answered, target), width="stretch", key="h_ttfr")
-    late = views.missed(responses, config)
+    late = shown_repository.late
     st.markdown(
         f"**Missed the {target:g}-hour response target** (opened in the last "
         f"{views.DRILL_DOWN_DAYS} days): {len(late):,} of {len(responses):,} items"
     )
     if len(late):
-        shown = late.head(100)
+        shown = late.head(views.LATE_SHOWN)
         details = ui.issue_details(shown, len(shown))
         if len(details):
             keep = ["repo", "number", "hours", "answered"]
@@ -180,7 +181,7 @@ def drill_down(data: Frames, repo: str, row: pd.Series, scope: str) -> None:
             ].sort_values("hours", ascending=False)
         ui.table(shown.rename(columns={"hours": "response_or_waiting_hours"}))
         ui.csv_button(late, f"missed-response-{repo}", scope=scope, key="h_missed_csv")
-    releases = views.releases(data)
+    releases = shown_repository.releases
     st.markdown(f"**Releases:** {len(releases):,}")
     if len(releases):
         ui.table(releases, limit=50)

@@ -10,6 +10,7 @@ stores the default views' rows.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -19,6 +20,8 @@ from sqlalchemy import Engine
 
 from kpis.schema import Frames
 from ospo_metrics.affiliation import AffiliationRules
+from ospo_metrics.people.affiliation import best_emails
+from ospo_metrics.people.directory import load_identities
 from ospo_metrics.read.columnar import reader
 from ospo_metrics.read.frames import Lookups, read_lookups
 from ospo_metrics.read.memo import computed
@@ -37,7 +40,9 @@ def lookups_of(engine: Engine, rules: AffiliationRules, frames: Frames) -> Looku
 
     def make() -> Lookups:
         with reader(engine) as read:
-            return read_lookups(read, rules)
+            lookups = read_lookups(read, rules)
+        emails = best_emails(load_identities(engine), rules)
+        return dataclasses.replace(lookups, emails=emails)
 
     return computed(frames, ("lookups",), make)
 

@@ -37,6 +37,9 @@ class Lookups:
     people: pd.DataFrame  # id, name, login, actor (human, bot, ai_agent)
     employments: pd.DataFrame  # person_id, organization, valid_from, valid_to (in order)
     rules: AffiliationRules
+    # person_id -> the address standing in for an issue author's (read when first needed:
+    # only issues use it; lookups kept per data version carry it, read/details.py).
+    emails: pd.Series | None = None
 
     def actors(self, person_ids: pd.Series) -> pd.Series:
         """Each row's person as "human", "bot" or "ai_agent" (unknown people: human)."""
@@ -199,9 +202,10 @@ def issues(
     actor = lookups.actors(frame["author_id"])
     frame["author_is_bot"] = _excluded(actor, lookups)
     # Platform accounts have no email on an issue: the person's known emails stand in for it.
-    frame["author_email"] = frame["author_id"].map(
-        best_emails(load_identities(read.engine), lookups.rules)
-    )
+    emails = lookups.emails
+    if emails is None:
+        emails = best_emails(load_identities(read.engine), lookups.rules)
+    frame["author_email"] = frame["author_id"].map(emails)
     affiliation = _affiliated(frame, lookups, "created_at", actor)
     frame["organization"] = affiliation["organization"]
     frame["author_is_employee"] = affiliation["is_employee"]
