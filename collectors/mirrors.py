@@ -15,6 +15,7 @@ and error texts are scrubbed of it.
 from __future__ import annotations
 
 import base64
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -98,15 +99,17 @@ def auth_env(token: str | None, clone_url: str) -> dict[str, str]:
 def explain(error: str, target: MirrorTarget, credential: str) -> str:
     """A failed mirror's error with what to change (git's own words stay at the end)."""
     text = error.lower()
-    if any(
-        sign in text for sign in ("authentication failed", "could not read username", "401", "403")
+    # HTTP statuses as whole numbers: a port such as 40469 in the message is no 404.
+    statuses = set(re.findall(r"\b[45]\d\d\b", text))
+    if statuses & {"401", "403"} or any(
+        sign in text for sign in ("authentication failed", "could not read username")
     ):
         hint = (
             f"GitHub refused {credential} for git: it needs read access to the repository's "
             "contents (classic token: `repo` scope for private repositories; fine-grained token "
             "or GitHub App: Contents: read)"
         )
-    elif "not found" in text or "404" in text:
+    elif "not found" in text or "404" in statuses:
         hint = (
             f"{target.clone_url} was not found: renamed, transferred or deleted since the last "
             "listing? `ospo-metrics collect github` lists the organization again"

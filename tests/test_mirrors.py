@@ -480,3 +480,18 @@ def test_at_most_parallel_repositories_are_mirrored_at_once(tmp_path):
     assert [o.error for o in outcomes] == [None] * 5
     assert peak[0] == 2
     assert all(o.cloned and (o.path / "HEAD").is_file() for o in outcomes)
+
+
+def test_a_port_in_git_s_message_is_no_http_status() -> None:
+    from collectors.mirrors import MirrorTarget, explain
+
+    target = MirrorTarget("acme/widget", 1, "http://127.0.0.1:40469/acme/widget.git")
+    refused = (
+        "unable to access 'http://127.0.0.1:40469/acme/widget.git/': Failed to connect to "
+        "127.0.0.1 port 40469 after 0 ms: Couldn't connect to server"
+    )
+    assert "could not reach 127.0.0.1:40469" in explain(refused, target, "the token")
+    gone = "unable to access '...': The requested URL returned error: 404"
+    assert "was not found" in explain(gone, target, "the token")
+    denied = "unable to access '...': The requested URL returned error: 403"
+    assert "GitHub refused the token" in explain(denied, target, "the token")

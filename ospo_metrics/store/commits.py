@@ -15,7 +15,6 @@ from typing import Any
 
 from psycopg.errors import UniqueViolation
 from sqlalchemy import delete, select, text
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ospo_metrics.models import Commit
@@ -24,12 +23,16 @@ from ospo_metrics.store.upserts import clean_rows, insert_missing
 _STAGE = "ospo_commits_stage"
 _COLUMNS = [c.name for c in Commit.__table__.columns if c.name != "id"]
 _COLUMN_LIST = ", ".join(_COLUMNS)
-# Binary COPY sends each value in the column's own wire format: no text to format and escape
-# in Python, none to parse on the server. It needs the column types, as psycopg names them.
-_TYPES = [
-    Commit.__table__.c[name].type.compile(dialect=postgresql.dialect()).split("(")[0].lower()
-    for name in _COLUMNS
-]
+
+
+def _types(dialect: Any) -> list[str]:
+    """The columns' PostgreSQL types, as psycopg names them. Binary COPY sends each value in
+    the column's own wire format: no text to format and escape in Python, none to parse on
+    the server. (From the session's dialect: dialect modules are the upserts' alone.)"""
+    return [
+        Commit.__table__.c[name].type.compile(dialect=dialect).split("(")[0].lower()
+        for name in _COLUMNS
+    ]
 
 
 def insert_commits(session: Session, rows: Sequence[dict[str, Any]]) -> None:
@@ -58,7 +61,7 @@ def insert_commits(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 def _copy(session: Session, table: str, rows: Sequence[dict[str, Any]]) -> None:
     cursor = session.connection().connection.driver_connection.cursor()
     with cursor.copy(f"COPY {table} ({_COLUMN_LIST}) FROM STDIN (FORMAT BINARY)") as copy:
-        copy.set_types(_TYPES)
+        copy.set_types(_types(session.get_bind().dialect))
         for row in rows:
             copy.write_row([row[name] for name in _COLUMNS])
 
