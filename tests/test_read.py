@@ -123,6 +123,22 @@ def seed(engine) -> None:
         )
 
 
+def add_late_commit(engine) -> None:
+    """One more commit by Jane in acme/widgets (on 8 March 2024), stored outside any run."""
+    with Session(engine) as session, session.begin():
+        session.add(
+            Commit(
+                repository_id=1,
+                sha="late",
+                author_id=1,
+                author_email="jane@acme.com",
+                authored_at=when("2024-03-08"),
+                committer_id=1,
+                committed_at=when("2024-03-08"),
+            )
+        )
+
+
 def test_columnar_reads_match_the_drivers_own_rows(engine) -> None:
     """The fast path (ADBC on PostgreSQL, one aggregate per column on SQLite) returns exactly
     what the driver's plain rows say: values, NULLs, microseconds, booleans."""
@@ -219,18 +235,7 @@ def test_disk_cache_serves_the_same_version_and_follows_a_new_one(engine, db_url
     folder = tmp_path / "cache"
     loaded = read.cached_frames(engine, db_url, RULES, folder)
     assert list(folder.glob("frames-*-commits.arrow"))
-    with Session(engine) as session, session.begin():
-        session.add(
-            Commit(
-                repository_id=1,
-                sha="late",
-                author_id=1,
-                author_email="jane@acme.com",
-                authored_at=when("2024-03-08"),
-                committer_id=1,
-                committed_at=when("2024-03-08"),
-            )
-        )
+    add_late_commit(engine)  # stored outside a run: not a new data version yet
     # The same data version: the cached frames, equal to what was loaded (types included).
     again = read.cached_frames(engine, db_url, RULES, folder)
     pd.testing.assert_frame_equal(again.commits, loaded.commits)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import stat
 
 import pandas as pd
-from sqlalchemy.orm import Session
-from test_read import seed, when
+from test_read import add_late_commit, seed
 
 import kpis
 from ospo_metrics import read
@@ -15,7 +14,6 @@ from ospo_metrics.changes.weekly import load_changes
 from ospo_metrics.config import config_from_mapping
 from ospo_metrics.context import Context
 from ospo_metrics.health.views import default_repository, drill_down, health_table
-from ospo_metrics.models import Commit
 from ospo_metrics.people.views import (
     contributors_by_kind_table,
     current_people_tables,
@@ -45,20 +43,9 @@ def make_context(engine, db_url: str, tmp_path, **extra) -> Context:
     return Context(config=config, engine=engine, database_url=db_url)
 
 
-def add_late_commit(engine) -> None:
-    with Session(engine) as session, session.begin():
-        session.add(
-            Commit(
-                repository_id=1,
-                sha="late",
-                author_id=1,
-                author_email="jane@acme.com",
-                authored_at=when("2024-03-08"),
-                committer_id=1,
-                committed_at=when("2024-03-08"),
-            )
-        )
-    finish_run(engine, start_run(engine, "git", "acme/widgets"), "ok")
+def add_late_commit_in_a_run(engine) -> None:
+    add_late_commit(engine)
+    finish_run(engine, start_run(engine, "git", "acme/widgets"), "ok")  # a new data version
 
 
 def result_files(context: Context) -> list:
@@ -114,7 +101,7 @@ def test_a_new_process_reuses_stored_results_without_reading_a_table(
     for path in result_files(context):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     # New data is a new version: the late commit counts at once.
-    add_late_commit(engine)
+    add_late_commit_in_a_run(engine)
     moved = read.series("commits", read.version_frames(context), "week", end=NOW)
     expected = kpis.series("commits", read.load_frames(engine, context.rules), "week", end=NOW)
     pd.testing.assert_frame_equal(moved, expected)
