@@ -41,14 +41,6 @@ def window_picker(key: str = "window") -> Window:
     return report.window_for(choice, now())
 
 
-def sections(data, as_of: pd.Timestamp) -> tuple[str, ...]:
-    """The report's strategy sections (public sector, maturity: report.sections)."""
-    from ospo_metrics.report.sections import strategy_sections
-    from ospo_metrics.ui.maturity import maturity_assessments
-
-    return strategy_sections(data, as_of, maturity_assessments())
-
-
 def summary(window: Window) -> ImpactSummary:
     """The impact summary over `window` (shared and read-only)."""
     from ospo_metrics.report.current import hourly_summary
