@@ -252,14 +252,15 @@ def test_disk_cache_serves_the_same_version_and_follows_a_new_one(engine, db_url
     assert len(read.cached_frames(engine, db_url, RULES, folder).commits) == 6
 
 
-def test_frames_for_a_scope_come_from_the_cache_or_from_sql(engine, db_url, tmp_path):
+def test_a_scope_cut_from_the_cache_equals_the_scope_read_in_sql(engine, db_url, tmp_path):
     seed(engine)
     folder = tmp_path / "cache"
-    without_cache = read.frames_for(engine, db_url, RULES, folder, "repo:acme/tools")
+    in_sql = read.load_frames(engine, RULES, "repo:acme/tools", {})
     assert not folder.exists()  # a scoped read does not fill the cache of everything
     read.warm(engine, db_url, RULES, folder)
-    with_cache = read.frames_for(engine, db_url, RULES, folder, "repo:acme/tools")
-    pd.testing.assert_frame_equal(with_cache.commits, without_cache.commits)
+    cached = read.cached_frames(engine, db_url, RULES, folder)
+    cut = read.scoped_frames(cached, "repo:acme/tools", {})
+    pd.testing.assert_frame_equal(cut.commits, in_sql.commits)
 
 
 def test_series_and_scopes_are_computed_once_per_frames(engine) -> None:

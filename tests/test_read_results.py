@@ -11,6 +11,7 @@ from test_read import add_late_commit, seed
 import kpis
 from ospo_metrics import read
 from ospo_metrics.changes.weekly import load_changes
+from ospo_metrics.compliance.read import COMPLIANCE_FRAMES, load_compliance_frames
 from ospo_metrics.config import config_from_mapping
 from ospo_metrics.context import Context
 from ospo_metrics.health.views import default_repository, drill_down, health_table
@@ -19,6 +20,7 @@ from ospo_metrics.people.views import (
     current_people_tables,
     excluded_table,
 )
+from ospo_metrics.read.health import HEALTH_FRAMES, load_health_frames
 from ospo_metrics.read.results import MISSING, ResultStore
 from ospo_metrics.read.strategy import load_assessments
 from ospo_metrics.report import DEFAULT_WINDOW
@@ -67,7 +69,10 @@ def test_lazy_frames_read_only_the_tables_a_view_touches(engine, db_url, tmp_pat
     assert frames.loaded_names() == ["issues"]
     pd.testing.assert_frame_equal(frames.contributions, eager.contributions)
     assert frames.loaded_names() == ["contributions", "issues"]
-    # The compliance tables come in one read, apart from the activity.
+    # The compliance tables come in one read, apart from the activity; the names each source
+    # is known by are those its loader returns.
+    assert set(load_compliance_frames(engine, context.config)) == set(COMPLIANCE_FRAMES)
+    assert set(load_health_frames(engine, context.config)) == set(HEALTH_FRAMES)
     assert frames.scorecard.empty
     assert "repositories" in frames.loaded_names() and "commits" not in frames.loaded_names()
     # KPIs computed from lazy frames are the KPIs of the eager ones.

@@ -302,8 +302,21 @@ def load_upstream_map(config: Config) -> dict[str, str]:
     return mapping
 
 
+# The frames `load_compliance_frames` returns (the lazy frames name their source by them).
+COMPLIANCE_FRAMES = (
+    "repositories",
+    "file_checks",
+    "requirements",
+    "scorecard",
+    "sboms",
+    "dependencies",
+    "package_releases",
+)
+
+
 def load_compliance_frames(engine: Engine, config: Config) -> dict[str, pd.DataFrame]:
-    """Every compliance frame, keyed by its name in :class:`kpis.schema.Frames`."""
+    """Every compliance frame (:data:`COMPLIANCE_FRAMES`), keyed by its name in
+    :class:`kpis.schema.Frames`."""
     repositories = load_repositories_frame(engine)
     return {
         "repositories": repositories,

@@ -17,7 +17,6 @@ from ospo_metrics.read.cache import (
     cached_frames,
     context_frames,
     current_key,
-    frames_for,
     version_frames,
     warm,
 )
@@ -75,7 +74,6 @@ __all__ = [
     "current_key",
     "data_version",
     "first_ids",
-    "frames_for",
     "frames_from_tables",
     "is_empty",
     "issue_rows",

@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -152,35 +151,15 @@ def cached_frames(
     return frames
 
 
-def frames_for(
-    engine: Engine,
-    database_url: str,
-    rules: AffiliationRules,
-    folder: Path,
-    scope: str = "all",
-    groups: Mapping[str, Sequence[str]] | None = None,
-) -> Frames:
-    """The frames of a scope: cut from the cached frames of all repositories when someone
-    loaded them already, else read for that scope alone (SQL leaves the other rows out)."""
-    groups = groups or {}
-    key = current_key(engine, database_url, rules)
-    cached = FrameCache(folder).load(key)
-    if cached is not None:
-        return scoped_frames(cached, scope, groups)
-    if scope == "all":
-        return cached_frames(engine, database_url, rules, folder, key)
-    return load_frames(engine, rules, scope, groups)
-
-
 def version_frames(context: Context, key: str | None = None) -> LazyFrames:
     """Every KPI input frame of the current data version (activity, compliance, health,
     forks), each read on first use, with the store their results are kept in. The activity
     frames come from the Arrow cache when someone loaded them already (else all of them are
     read, and stored); the others are small and follow the configuration: read from the
     database."""
-    from ospo_metrics.compliance.read import load_compliance_frames
+    from ospo_metrics.compliance.read import COMPLIANCE_FRAMES, load_compliance_frames
     from ospo_metrics.read.forks import load_forks
-    from ospo_metrics.read.health import load_health_frames
+    from ospo_metrics.read.health import HEALTH_FRAMES, load_health_frames
 
     engine, config = context.engine, context.config
     key = key or current_key(engine, context.database_url, context.rules)
@@ -205,16 +184,12 @@ def version_frames(context: Context, key: str | None = None) -> LazyFrames:
     def forks() -> dict[str, pd.DataFrame]:
         return {"forks": load_forks(engine, context.rules, config.organizations)}
 
-    compliance_names = (
-        "repositories", "file_checks", "requirements", "scorecard", "sboms", "dependencies",
-        "package_releases",
-    )  # fmt: skip
     sources: list[Source] = [activity(name) for name in FRAME_LOADERS]
     if not cache.has(key):  # one read of the database for all three, not one each
         sources = [(tuple(FRAME_LOADERS), lambda: _as_dict(everything()))]
     sources += [
-        (compliance_names, compliance),
-        (("repository_details", "releases"), health),
+        (COMPLIANCE_FRAMES, compliance),
+        (HEALTH_FRAMES, health),
         (("forks",), forks),
     ]
     return LazyFrames(sources, ResultStore.of(context.cache_dir, key, config))
@@ -243,7 +218,6 @@ __all__ = [
     "cached_frames",
     "context_frames",
     "current_key",
-    "frames_for",
     "frames_key",
     "rules_fingerprint",
     "version_frames",

@@ -10,13 +10,12 @@ fork), read whole on every data version like the health frames.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from kpis.schema import Frames, frame
+from kpis.schema import frame
 from ospo_metrics.models import Repository, RepositoryFork
 from ospo_metrics.people.affiliation import AffiliationRules, affiliate, best_emails
 from ospo_metrics.people.bots import BOT, HUMAN
@@ -73,8 +72,3 @@ def load_forks(
     rows["organization"] = affiliation["organization"].where(is_person, rows["owner_login"])
     rows["is_employee"] = affiliation["is_employee"] & is_person
     return frame("forks", rows)
-
-
-def with_forks(frames: Frames, forks: pd.DataFrame) -> Frames:
-    """`frames` with the forks frame added."""
-    return dataclasses.replace(frames, forks=forks)

@@ -8,12 +8,10 @@ load without collecting anything.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from kpis.schema import Frames, frame
+from kpis.schema import frame
 from ospo_metrics.config import Config, glob_match
 from ospo_metrics.models import Release, Repository
 
@@ -96,13 +94,12 @@ def load_releases(engine: Engine) -> pd.DataFrame:
     return frame("releases", rows)
 
 
+# The frames `load_health_frames` returns (the lazy frames name their source by them).
+HEALTH_FRAMES = ("repository_details", "releases")
+
+
 def load_health_frames(engine: Engine, config: Config) -> dict[str, pd.DataFrame]:
     return {
         "repository_details": load_repository_details(engine, config),
         "releases": load_releases(engine),
     }
-
-
-def with_health(frames: Frames, health: dict[str, pd.DataFrame]) -> Frames:
-    """`frames` with the health frames added."""
-    return dataclasses.replace(frames, **health)
